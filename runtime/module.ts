@@ -281,6 +281,18 @@ export interface CustomSection {
   after: number;
 }
 
+/**
+ * A subsection of the `name` section that {@linkcode Names} does not model
+ * (the extended names: labels, types, tables, memories, globals, element and
+ * data segments, fields, tags), kept as its bytes.
+ */
+export interface NameSubsection {
+  /** Subsection id (3 and up). */
+  id: number;
+  /** Its payload (after the size). */
+  bytes: Uint8Array;
+}
+
 /** The contents of the `name` custom section. */
 export interface Names {
   /** Module name (subsection 0). */
@@ -291,6 +303,14 @@ export interface Names {
   locals: Map<number, Map<number, string>>;
   /** Where the name section stood, as for {@linkcode CustomSection.after}. */
   after: number;
+  /** Subsections with ids above 2, in order, as bytes (written back after subsection 2). */
+  other?: NameSubsection[];
+  /**
+   * How many entries of {@linkcode Module.customs} stood before the name
+   * section, so an encoder can put it back among the custom sections that
+   * share its `after`. When absent, the encoder follows wasm-ld's order.
+   */
+  position?: number;
 }
 
 /** A WebAssembly module: the shared data model of kwasm. */

@@ -109,7 +109,8 @@ export const IMM_WORDS: Readonly<Record<Imm, number>> = {
   table_copy: 2,
 };
 
-type Row = readonly [
+/** One row of {@linkcode OPCODE_TABLE}. */
+export type OpcodeRow = readonly [
   mnemonic: string,
   prefix: 0 | 0xfc | 0xfd,
   code: number,
@@ -119,7 +120,8 @@ type Row = readonly [
 ];
 
 // deno-fmt-ignore
-const TABLE = [
+/** The opcode table itself, one row per instruction (see the module docs for the columns). */
+export const OPCODE_TABLE = [
   ["unreachable", 0, 0x00, "", null],
   ["nop", 0, 0x01, "", ": "],
   ["block", 0, 0x02, "block", null],
@@ -557,7 +559,7 @@ const TABLE = [
   ["i32x4.trunc_sat_f64x2_u_zero", 0xfd, 0xfd, "", "v128 : v128"],
   ["f64x2.convert_low_i32x4_s", 0xfd, 0xfe, "", "v128 : v128"],
   ["f64x2.convert_low_i32x4_u", 0xfd, 0xff, "", "v128 : v128"],
-] as const satisfies readonly Row[];
+] as const satisfies readonly OpcodeRow[];
 
 /** Everything known about one instruction. */
 export interface OpInfo {
@@ -598,19 +600,24 @@ function parseTypes(s: string): ValType[] {
   return s.split(" ").filter((w) => w !== "").map((w) => TYPE_WORDS[w]);
 }
 
-type Mnemonic = (typeof TABLE)[number] extends infer R
-  ? R extends readonly [infer N extends string, unknown, unknown, unknown, unknown, infer K extends string]
+/** Every mnemonic of the table (`select_t` for the typed `select`). */
+export type Mnemonic = (typeof OPCODE_TABLE)[number] extends infer R
+  ? R extends
+    readonly [infer N extends string, unknown, unknown, unknown, unknown, infer K extends string]
     ? K
   : R extends readonly [infer N extends string, ...unknown[]] ? N
   : never
   : never;
-type Underscored<S extends string> = S extends `${infer A}.${infer B}` ? `${A}_${Underscored<B>}` : S;
+/** `S` with every `.` replaced by `_`. */
+export type Underscored<S extends string> = S extends `${infer A}.${infer B}`
+  ? `${A}_${Underscored<B>}`
+  : S;
 
 /** Key of an instruction in {@linkcode Op}: its mnemonic with `.` replaced by `_`. */
 export type OpKey = Underscored<Mnemonic>;
 
 /** Every instruction, by opcode id. */
-export const OPS: readonly OpInfo[] = TABLE.map((row: Row, id): OpInfo => {
+export const OPS: readonly OpInfo[] = OPCODE_TABLE.map((row: OpcodeRow, id): OpInfo => {
   const [name, prefix, code, imm, sig] = row;
   let params: ValType[] | null = null;
   let results: ValType[] | null = null;
@@ -624,7 +631,7 @@ export const OPS: readonly OpInfo[] = TABLE.map((row: Row, id): OpInfo => {
 
 /** Opcode ids by key: `Op.i32_add`, `Op.br_table`, `Op.select_t`, … */
 export const Op: Readonly<Record<OpKey, number>> = Object.fromEntries(
-  TABLE.map((row: Row, id) => [(row[5] ?? row[0]).replaceAll(".", "_"), id]),
+  OPCODE_TABLE.map((row: OpcodeRow, id) => [(row[5] ?? row[0]).replaceAll(".", "_"), id]),
 ) as Record<OpKey, number>;
 
 /** Opcode id of each one-byte opcode, or -1. */

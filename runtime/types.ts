@@ -146,7 +146,7 @@ export function valTypeName(t: ValType): string {
 export type BlockType = number;
 
 /** The empty block type `[] -> []` (binary 0x40). */
-export const BLOCK_EMPTY = -0x40;
+export const BLOCK_EMPTY: BlockType = -0x40;
 
 /** The block type `[] -> [t]`. Always negative and never `BLOCK_EMPTY`. */
 export function blockOfValType(t: ValType): BlockType {

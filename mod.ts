@@ -1,0 +1,57 @@
+/**
+ * kwasm: a WebAssembly runtime for Deno.
+ *
+ * The pipeline is `bytes ──decode──▶ Module ──validate──▶ Module ──encode──▶
+ * bytes`, with one data model ({@linkcode Module}) shared by every stage and
+ * one opcode table ({@linkcode OPS}) that drives them all. Execution
+ * backends, WASI and the `net` module build on this foundation.
+ *
+ * @example Decode, validate and re-encode a module
+ * ```ts
+ * import { decode, encode, validate } from "@kwasm/kwasm";
+ *
+ * // (module (func (export "answer") (result i32) i32.const 42))
+ * const bytes = new Uint8Array([
+ *   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+ *   0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f,
+ *   0x03, 0x02, 0x01, 0x00,
+ *   0x07, 0x0a, 0x01, 0x06, 0x61, 0x6e, 0x73, 0x77, 0x65, 0x72, 0x00, 0x00,
+ *   0x0a, 0x06, 0x01, 0x04, 0x00, 0x41, 0x2a, 0x0b,
+ * ]);
+ * const module = decode(bytes);
+ * validate(module);
+ * console.assert(module.exports[0].name === "answer");
+ * console.assert(encode(module).length === bytes.length);
+ * ```
+ *
+ * @module
+ */
+
+export { decode, type DecodeOptions } from "./runtime/binary/decode.ts";
+export { encode } from "./runtime/binary/encode.ts";
+export { validate } from "./runtime/validate/mod.ts";
+export { Exhaustion, InvalidError, LinkError, MalformedError, Trap } from "./runtime/errors.ts";
+export { CodeBuilder } from "./runtime/code.ts";
+export {
+  forEachInstr,
+  type Imm,
+  instrWords,
+  type Mnemonic,
+  Op,
+  OPCODE_TABLE,
+  type OpcodeRow,
+  type OpInfo,
+  type OpKey,
+  OPS,
+  type Underscored,
+} from "./runtime/opcodes.ts";
+export {
+  BLOCK_EMPTY,
+  blockOfValType,
+  HeapType,
+  heapTypeName,
+  refType,
+  ValType,
+  valTypeName,
+} from "./runtime/types.ts";
+export * from "./runtime/module.ts";
