@@ -79,10 +79,10 @@ export const ValType = {
   f64: 0x7c,
   /** 128-bit vector */
   v128: 0x7b,
-  /** `funcref` = `(ref null func)` */
-  funcref: refType(HeapType.func, true),
-  /** `externref` = `(ref null extern)` */
-  externref: refType(HeapType.extern, true),
+  /** `funcref` = `(ref null func)`, i.e. `refType(HeapType.func, true)` */
+  funcref: 0x1800_0010,
+  /** `externref` = `(ref null extern)`, i.e. `refType(HeapType.extern, true)` */
+  externref: 0x1800_000f,
 } as const;
 
 /** True for reference types. */
