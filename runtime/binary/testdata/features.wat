@@ -1,0 +1,27 @@
+;; Post-2.0 features the encoder writes: multi-memory (memarg memory index,
+;; data segment form 2), memory64 (u64 limits and offsets), threads (shared
+;; limits), exception tags (tag section and tag imports).
+(module
+  (import "env" "tag" (tag $it (param i32)))
+  (import "env" "shm" (memory $shm 1 4 shared))
+  (memory $m0 1)
+  (memory $m1 2 3)
+  (memory $m64 i64 1 100000)
+  (tag $t0)
+  (tag $t1 (param i64 f32))
+  (export "t1" (tag $t1))
+  (data (memory $m1) (i32.const 8) "in memory 1")
+  (data (memory $m64) (i64.const 0x1_0000_0000) "far")
+  (data $p "passive")
+  (func (param i32 i64)
+    (drop (i32.load $m1 offset=4 (local.get 0)))
+    (drop (i32.load $shm (local.get 0)))
+    (i64.store $m64 offset=0xfedc_ba98 (local.get 1) (i64.const 5))
+    (drop (v128.load $m1 offset=16 (local.get 0)))
+    (drop (v128.load8_lane $m1 offset=2 3 (local.get 0) (v128.const i64x2 0 0)))
+    (memory.copy $m0 $m1 (local.get 0) (local.get 0) (i32.const 1))
+    (memory.init $m1 $p (local.get 0) (i32.const 0) (i32.const 1))
+    (memory.fill $m1 (local.get 0) (i32.const 0) (i32.const 1))
+    (drop (memory.size $m64))
+    (drop (memory.grow $m1 (i32.const 1))))
+)
