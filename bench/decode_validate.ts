@@ -15,7 +15,7 @@ import { fixtureFiles, repoPath } from "../tests/_fixtures.ts";
 
 interface Contender {
   name: string;
-  run: (bytes: Uint8Array) => void;
+  run: (bytes: Uint8Array<ArrayBuffer>) => void;
 }
 
 const contenders: Contender[] = [
@@ -30,7 +30,11 @@ function median(xs: number[]): number {
 }
 
 /** Runs `run` for at least `minMs`, returns MB/s. */
-function measure(run: (b: Uint8Array) => void, bytes: Uint8Array, minMs: number): number {
+function measure(
+  run: (b: Uint8Array<ArrayBuffer>) => void,
+  bytes: Uint8Array<ArrayBuffer>,
+  minMs: number,
+): number {
   let iters = 0;
   const t0 = performance.now();
   let t = t0;
@@ -62,7 +66,9 @@ if (import.meta.main) {
   }
   const base = median(speeds[0]);
   const rel = file.replace(repoPath(""), "");
-  console.log(`decode+validate on ${rel} (${(bytes.length / 1e6).toFixed(2)} MB), ${rounds} rounds`);
+  console.log(
+    `decode+validate on ${rel} (${(bytes.length / 1e6).toFixed(2)} MB), ${rounds} rounds`,
+  );
   console.log("| contender | MB/s (median) | ratio to V8 |");
   console.log("| --- | ---: | ---: |");
   const rows = contenders.map((c, i) => {

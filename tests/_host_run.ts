@@ -14,6 +14,9 @@ if (import.meta.main) {
   // argv[0] is fixed so that the same program run from two paths prints the same.
   const wasi = new WASI({ version: "preview1", args: ["guest", ...args], returnOnExit: true });
   const module = await WebAssembly.compile(await Deno.readFile(file));
-  const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+  const instance = await WebAssembly.instantiate(
+    module,
+    wasi.getImportObject() as WebAssembly.Imports,
+  );
   Deno.exit(wasi.start(instance));
 }

@@ -22,7 +22,7 @@ function prng(seed: number): () => number {
 
 type Outcome = "accepted" | "rejected";
 
-function check(bytes: Uint8Array): Outcome {
+function check(bytes: Uint8Array<ArrayBuffer>): Outcome {
   try {
     validate(decode(bytes));
     return "accepted";
@@ -33,7 +33,11 @@ function check(bytes: Uint8Array): Outcome {
 }
 
 /** Mutants of one fixture: truncations, then single/multi bit flips, then byte smashes. */
-function* mutants(orig: Uint8Array, rand: () => number, count: number): Generator<Uint8Array> {
+function* mutants(
+  orig: Uint8Array<ArrayBuffer>,
+  rand: () => number,
+  count: number,
+): Generator<Uint8Array<ArrayBuffer>> {
   const n = orig.length;
   for (let i = 0; i < count / 4; i++) {
     // Dense near the header and section boundaries, random elsewhere.

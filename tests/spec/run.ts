@@ -23,6 +23,22 @@ import { validate } from "../../runtime/validate/mod.ts";
 import { specSuiteDir } from "../_fixtures.ts";
 import { convertScript, hasWast2json, type WastCommand } from "./wast2json.ts";
 
+/**
+ * Assertions whose module, as wast2json writes it, is not the module the
+ * script means, so the expected outcome cannot be reached from its bytes.
+ * They go away when kwasm parses the text format itself.
+ */
+export const WAST2JSON_ARTIFACTS: ReadonlyMap<string, string> = new Map([
+  // Modules with `data.drop`/`memory.init` but no data segment get no data
+  // count section from wast2json: the decoder rightly finds them malformed
+  // ("data count section required") before validation can see them.
+  ["memory_init.wast:190", "wast2json writes no data count section"],
+  ["memory_init.wast:227", "wast2json writes no data count section"],
+  // `select (result)` with no types is written as the untyped 0x1B select,
+  // which turns the arity error into a plain type mismatch.
+  ["select.wast:324", "wast2json writes an empty typed select as untyped"],
+]);
+
 /** The outcome of one script. */
 export interface FileResult {
   /** Script file name. */
@@ -31,6 +47,10 @@ export interface FileResult {
   passed: number;
   /** Assertions that did not, with line and reason. */
   failures: string[];
+  /** Failures excused as {@linkcode WAST2JSON_ARTIFACTS}. */
+  excused: string[];
+  /** Forms of the script wast2json could not read. */
+  lost: number;
   /** Commands not checked yet (execution, text modules). */
   skipped: number;
   /** Set when the script could not be converted. */
@@ -44,7 +64,7 @@ function expectationOf(cmd: WastCommand): Expect | null {
     case "module":
     case "assert_unlinkable":
     case "assert_uninstantiable":
-      return cmd.filename?.endsWith(".wasm") ? "valid" : null;
+      return cmd.path?.endsWith(".wasm") ? "valid" : null;
     case "assert_malformed":
       return cmd.module_type === "binary" ? "malformed" : null;
     case "assert_invalid":
@@ -79,7 +99,7 @@ function checkModule(bytes: Uint8Array, expect: Expect, text: string): string | 
 /** Runs one `.wast` script through decode and validate. */
 export async function runScript(wastPath: string, workDir: string): Promise<FileResult> {
   const file = wastPath.slice(wastPath.lastIndexOf("/") + 1);
-  const result: FileResult = { file, passed: 0, failures: [], skipped: 0 };
+  const result: FileResult = { file, passed: 0, failures: [], excused: [], skipped: 0, lost: 0 };
   let script;
   try {
     script = await convertScript(wastPath, workDir);
@@ -87,16 +107,19 @@ export async function runScript(wastPath: string, workDir: string): Promise<File
     result.error = (e as Error).message;
     return result;
   }
+  result.lost = script.lost;
   for (const cmd of script.commands) {
     const expect = expectationOf(cmd);
     if (expect === null) {
       if (cmd.type !== "register" && cmd.type !== "action") result.skipped++;
       continue;
     }
-    const bytes = await Deno.readFile(`${script.dir}/${cmd.filename}`);
+    const bytes = await Deno.readFile(cmd.path!);
     const failure = checkModule(bytes, expect, cmd.text ?? "");
+    const where = `${file}:${cmd.line}`;
     if (failure === null) result.passed++;
-    else result.failures.push(`${file}:${cmd.line}: ${cmd.type}: ${failure}`);
+    else if (WAST2JSON_ARTIFACTS.has(where)) result.excused.push(`${where}: ${failure}`);
+    else result.failures.push(`${where}: ${cmd.type}: ${failure}`);
   }
   return result;
 }
@@ -137,24 +160,31 @@ if (import.meta.main) {
   }
   const results = await runSuite(dir);
   const verbose = Deno.args.includes("--verbose") || Deno.args.includes("-v");
-  let passed = 0, failed = 0, skipped = 0, unread = 0;
-  console.log(`${"file".padEnd(40)} ${pad("passed", 7)} ${pad("failed", 7)} ${pad("skipped", 8)}`);
+  const total = { passed: 0, failed: 0, excused: 0, skipped: 0, lost: 0, split: 0 };
+  console.log(
+    `${"file".padEnd(36)} ${pad("passed", 7)} ${pad("failed", 7)} ${pad("excused", 8)} ${
+      pad("skipped", 8)
+    }`,
+  );
   for (const r of results) {
-    passed += r.passed;
-    failed += r.failures.length;
-    skipped += r.skipped;
-    const note = r.error ? `  (not read: ${r.error})` : "";
-    if (r.error) unread++;
+    total.passed += r.passed;
+    total.failed += r.failures.length;
+    total.excused += r.excused.length;
+    total.skipped += r.skipped;
+    total.lost += r.lost;
+    const note = r.error ? `  (not read: ${r.error})` : r.lost ? `  (${r.lost} forms unread)` : "";
     console.log(
-      `${r.file.padEnd(40)} ${pad(r.passed, 7)} ${pad(r.failures.length, 7)} ${
-        pad(r.skipped, 8)
-      }${note}`,
+      `${r.file.padEnd(36)} ${pad(r.passed, 7)} ${pad(r.failures.length, 7)} ${
+        pad(r.excused.length, 8)
+      } ${pad(r.skipped, 8)}${note}`,
     );
     for (const f of verbose ? r.failures : r.failures.slice(0, 3)) console.log(`    ${f}`);
+    if (verbose) { for (const f of r.excused) console.log(`    excused: ${f}`); }
   }
   console.log(
-    `${results.length} scripts (${unread} not readable by wast2json), ${skipped} commands skipped`,
+    `${results.length} scripts; ${total.skipped} commands skipped (execution, text modules); ` +
+      `${total.lost} forms wast2json could not read; ${total.excused} excused (wast2json artifacts)`,
   );
-  console.log(`${passed} passed, ${failed} failed`);
-  Deno.exit(failed === 0 ? 0 : 1);
+  console.log(`${total.passed} passed, ${total.failed} failed`);
+  Deno.exit(total.failed === 0 ? 0 : 1);
 }
