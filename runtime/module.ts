@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { HeapTypeCode, ValType } from "./types.ts";
+import type { ValType } from "./types.ts";
 
 export type { BlockType, HeapTypeCode, ValType } from "./types.ts";
 
