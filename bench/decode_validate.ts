@@ -4,7 +4,8 @@
  *
  * Rounds alternate between the contenders so that machine noise hits both
  * alike; each round's speed is bytes / time, and the table reports the median
- * round. Results go to `bench/results/decode_validate.json`.
+ * round. Results go to `bench/results/decode_validate.json`, and a chart of
+ * the ratios to `bench/results/decode_validate.svg`.
  *
  *     deno task bench [FILE.wasm] [--rounds N]
  */
@@ -12,6 +13,7 @@ import { parseArgs } from "node:util";
 import { decode } from "../runtime/binary/decode.ts";
 import { validate } from "../runtime/validate/mod.ts";
 import { fixtureFiles, repoPath } from "../tests/_fixtures.ts";
+import { barChart } from "./_chart.ts";
 
 interface Contender {
   name: string;
@@ -89,5 +91,13 @@ if (import.meta.main) {
       null,
       2,
     ) + "\n",
+  );
+  Deno.writeTextFileSync(
+    repoPath("bench/results/decode_validate.svg"),
+    barChart(
+      `Throughput relative to WebAssembly.validate (${rel})`,
+      rows.map((r) => ({ label: r.name, value: r.ratio })),
+      { format: (v) => `${(v * 100).toFixed(1)}%`, marker: { value: 0.2, label: "target 20%" } },
+    ),
   );
 }
