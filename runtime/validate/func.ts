@@ -290,7 +290,10 @@ export class FuncValidator extends Stacks {
       if (e instanceof InvalidError && e.offset < 0) {
         const offsets = f.body.offsets;
         const instr = instrIndex(ops, pc);
-        throw new InvalidError(e.message, instr < offsets.length ? offsets[instr] : -1);
+        // Offset 0 means unknown (code built from text): no instruction of a
+        // binary starts at byte 0, where the magic number is.
+        const at = instr < offsets.length && offsets[instr] > 0 ? offsets[instr] : -1;
+        throw new InvalidError(e.message, at);
       }
       throw e;
     }
