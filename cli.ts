@@ -7,6 +7,8 @@
  * ```sh
  * deno run -A cli.ts validate m.wasm
  * deno run -A cli.ts inspect --json m.wasm
+ * deno run -A cli.ts wat2wasm m.wat -o m.wasm
+ * deno run -A cli.ts wast suite/*.wast
  * ```
  *
  * @module
@@ -26,6 +28,9 @@ import {
 } from "./cli/_io.ts";
 import { inspectCommand } from "./cli/inspect.ts";
 import { validateCommand } from "./cli/validate.ts";
+import { wasm2watCommand } from "./cli/wasm2wat.ts";
+import { wastCommand } from "./cli/wast.ts";
+import { wat2wasmCommand } from "./cli/wat2wasm.ts";
 
 export type { Output } from "./cli/_io.ts";
 
@@ -45,18 +50,9 @@ const COMMANDS: readonly Command[] = [
   },
   validateCommand,
   inspectCommand,
-  // not yet available
-  {
-    name: "wast",
-    summary: "run WebAssembly spec test scripts",
-    help: "Usage: kwasm wast [options] FILE...\n",
-  },
-  // not yet available
-  {
-    name: "wat2wasm",
-    summary: "translate WebAssembly text to a binary",
-    help: "Usage: kwasm wat2wasm [options] FILE -o OUTPUT\n",
-  },
+  wastCommand,
+  wat2wasmCommand,
+  wasm2watCommand,
 ];
 
 function usage(): string {

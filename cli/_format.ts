@@ -16,8 +16,8 @@ import type {
   SubType,
   TableType,
 } from "../runtime/module.ts";
-import { instrWords, OPS } from "../runtime/opcodes.ts";
-import { heapTypeName, valTypeName } from "../runtime/types.ts";
+import { exprInstrs } from "../runtime/text/print_code.ts";
+import { valTypeName } from "../runtime/types.ts";
 
 /** `(func (param i32 i32) (result i32))`; `(func)` when both are empty. */
 export function funcTypeText(t: FuncType): string {
@@ -81,91 +81,11 @@ export function nameText(name: string): string {
   return ID_CHARS.test(name) ? `$${name}` : `$${JSON.stringify(name)}`;
 }
 
-const scratch = new DataView(new ArrayBuffer(8));
-
-/** The shortest decimal that reads back as the same f32 (`0.1`, not `0.10000000149011612`). */
-function f32Text(bits: number): string {
-  const exp = (bits >>> 23) & 0xff;
-  const mant = bits & 0x7fffff;
-  const sign = bits < 0 ? "-" : "";
-  if (exp === 0xff) {
-    if (mant === 0) return `${sign}inf`;
-    return mant === 0x400000 ? `${sign}nan` : `${sign}nan:0x${mant.toString(16)}`;
-  }
-  scratch.setInt32(0, bits, true);
-  const v = scratch.getFloat32(0, true);
-  if (v === 0) return `${sign}0`;
-  for (let p = 1; p < 9; p++) {
-    const s = v.toPrecision(p);
-    if (Math.fround(Number(s)) === v) return String(Number(s));
-  }
-  return String(v);
-}
-
-/** An f64 from its low and high words; JS's own shortest round-trip text. */
-function f64Text(lo: number, hi: number): string {
-  const exp = (hi >>> 20) & 0x7ff;
-  const sign = hi < 0 ? "-" : "";
-  if (exp === 0x7ff) {
-    const mantHi = hi & 0xfffff;
-    if (mantHi === 0 && lo === 0) return `${sign}inf`;
-    if (mantHi === 0x80000 && lo === 0) return `${sign}nan`;
-    const payload = BigInt(mantHi) << 32n | BigInt(lo >>> 0);
-    return `${sign}nan:0x${payload.toString(16)}`;
-  }
-  scratch.setInt32(0, lo, true);
-  scratch.setInt32(4, hi, true);
-  const v = scratch.getFloat64(0, true);
-  return v === 0 ? `${sign}0` : String(v);
-}
-
-function i64Text(lo: number, hi: number): string {
-  return BigInt.asIntN(64, BigInt(hi) << 32n | BigInt(lo >>> 0)).toString();
-}
-
-/** One instruction of a code stream at word `pc`, with its immediates: `i32.const 1024`. */
-export function instrText(ops: Int32Array, pc: number): string {
-  const op = OPS[ops[pc]];
-  if (op === undefined) return `<opcode ${ops[pc]}>`;
-  const a = ops[pc + 1];
-  const b = ops[pc + 2];
-  switch (op.imm) {
-    case "":
-      return op.name;
-    case "i64":
-      return `${op.name} ${i64Text(a, b)}`;
-    case "f32":
-      return `${op.name} ${f32Text(a)}`;
-    case "f64":
-      return `${op.name} ${f64Text(a, b)}`;
-    case "heaptype":
-      return `${op.name} ${heapTypeName(a)}`;
-    case "v128":
-    case "shuffle": {
-      const lanes = [a, b, ops[pc + 3], ops[pc + 4]];
-      const hex = lanes.map((w) => `0x${(w >>> 0).toString(16).padStart(8, "0")}`);
-      return `${op.name} i32x4 ${hex.join(" ")}`;
-    }
-    default: {
-      // Indices and plain integers: print the immediate words as they are.
-      const n = instrWords(ops, pc);
-      return [op.name, ...ops.subarray(pc + 1, pc + n)].join(" ");
-    }
-  }
-}
-
 /**
  * A constant expression as flat text, without its final `end`:
- * `i32.const 1024`, `global.get 0`, `i32.const 1 i32.const 2 i32.add`.
+ * `i32.const 1024`, `global.get 0`, `i32.const 1 i32.const 2 i32.add`
+ * (the printer's own instruction text, every index as a number).
  */
 export function constExprText(code: Code): string {
-  const ops = code.ops;
-  const parts: string[] = [];
-  for (let pc = 0; pc < ops.length; pc += instrWords(ops, pc)) {
-    if (OPS[ops[pc]] === undefined) return [...parts, `<opcode ${ops[pc]}>`].join(" ");
-    const text = instrText(ops, pc);
-    const last = pc + instrWords(ops, pc) >= ops.length;
-    if (!(last && text === "end")) parts.push(text);
-  }
-  return parts.join(" ");
+  return exprInstrs(code).join(" ");
 }

@@ -9,6 +9,7 @@
 
 import { styleText } from "node:util";
 import { InvalidError, MalformedError } from "../runtime/errors.ts";
+import { TextError } from "../runtime/text/errors.ts";
 
 /** Exit code of a successful run. */
 export const EXIT_OK = 0;
@@ -112,12 +113,12 @@ export async function readInput(path: string): Promise<Uint8Array> {
   try {
     return await Deno.readFile(path);
   } catch (e) {
-    throw new CliError(`cannot read '${path}': ${readFailureReason(e)}`);
+    throw new CliError(`cannot read '${path}': ${osErrorReason(e)}`);
   }
 }
 
-/** The OS's own words for why a read failed, without Deno's decorations. */
-function readFailureReason(e: unknown): string {
+/** The OS's own words for why a read or write failed, without Deno's decorations. */
+function osErrorReason(e: unknown): string {
   if (e instanceof Deno.errors.NotCapable) {
     return "Permission denied (run with --allow-read)";
   }
@@ -128,11 +129,29 @@ function readFailureReason(e: unknown): string {
 }
 
 /**
- * The one line describing why `file` could not be decoded or validated:
- * `x.wasm: malformed module: unexpected end (at offset 0x8)`. Errors that are
- * neither malformed nor invalid are bugs in kwasm, and say so.
+ * Writes a whole output file. Failures become a {@linkcode CliError}
+ * (`cannot write 'out/x.wasm': No such file or directory`).
+ */
+export async function writeOutput(path: string, data: Uint8Array | string): Promise<void> {
+  try {
+    if (typeof data === "string") await Deno.writeTextFile(path, data);
+    else await Deno.writeFile(path, data);
+  } catch (e) {
+    const reason = e instanceof Deno.errors.NotCapable
+      ? "Permission denied (run with --allow-write)"
+      : osErrorReason(e);
+    throw new CliError(`cannot write '${path}': ${reason}`);
+  }
+}
+
+/**
+ * The one line describing why `file` could not be parsed, decoded or
+ * validated: `x.wasm: malformed module: unexpected end (at offset 0x8)`, or
+ * for text `x.wat:3:14: unknown operator i32.ad`. Errors that are none of
+ * these are bugs in kwasm, and say so.
  */
 export function moduleFailure(file: string, e: unknown): string {
+  if (e instanceof TextError) return `${file}:${e.line}:${e.column}: ${e.phrase}`;
   if (e instanceof MalformedError) return `${file}: malformed module: ${e.message}`;
   if (e instanceof InvalidError) return `${file}: invalid module: ${e.message}`;
   if (e instanceof CliError) return e.message;

@@ -7,7 +7,6 @@
  * @module
  */
 
-import { decode } from "../runtime/binary/decode.ts";
 import { InvalidError } from "../runtime/errors.ts";
 import { type Module, SectionId } from "../runtime/module.ts";
 import { validate } from "../runtime/validate/mod.ts";
@@ -22,9 +21,9 @@ import {
   moduleFailure,
   type Output,
   paint,
-  readInput,
   reportError,
 } from "./_io.ts";
+import { loadModule } from "./_load.ts";
 import { type ModuleSummary, summarize } from "./_summary.ts";
 
 const HELP = `Usage: kwasm inspect [options] FILE
@@ -34,6 +33,10 @@ types, imports, functions (with names from the name section), tables,
 memories, globals, exports, start function, element and data segments, and
 custom sections. The module need not be valid; the first line says whether
 it is.
+
+A file named *.wat or *.wast that does not start with the binary magic is
+read as a text module and compiled first: offsets and sizes are those of
+its binary encoding.
 
 Options:
   --json        print a machine-readable summary instead
@@ -58,8 +61,7 @@ async function run(args: string[], io: Output): Promise<number> {
   const file = positionals[0];
   let summary: ModuleSummary;
   try {
-    const bytes = await readInput(file);
-    const module = decode(bytes);
+    const { bytes, module } = await loadModule(file);
     summary = summarize(file, bytes, module, validationError(module));
   } catch (e) {
     reportError(io, moduleFailure(file, e));

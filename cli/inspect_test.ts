@@ -252,3 +252,33 @@ Deno.test("inspect colors a terminal and nothing else", async () => {
   assert.ok(!plain.stdout.includes("\x1b["));
   assert.equal(stripVTControlCharacters(out), plain.stdout);
 });
+
+Deno.test("inspect reads a .wat file: the summary of its binary encoding", async () => {
+  const wat = testdata("kitchen_sink.wat");
+  const fromText = await summaryOf(wat);
+  const fromBinary = await summaryOf(KITCHEN_SINK);
+  assert.equal(fromText.valid, true);
+  assert.equal(fromText.file, wat);
+  // The same module; only wabt's extra names (types, globals, …) make its binary larger.
+  assert.deepEqual(fromText.functions.map((f) => [f.name, f.size, f.instructions]), [
+    ["add", 11, 4],
+    ["init", 6, 3],
+  ]);
+  assert.deepEqual(fromText.globals, fromBinary.globals);
+  assert.deepEqual(fromText.data, fromBinary.data);
+  assert.ok(fromText.bytes < fromBinary.bytes);
+  assert.deepEqual(fromText.sections.slice(0, -1), fromBinary.sections.slice(0, -1));
+});
+
+Deno.test("inspect: a .wat syntax error is FILE:LINE:COLUMN: message", async () => {
+  const file = await Deno.makeTempFile({ suffix: ".wat" });
+  try {
+    await Deno.writeTextFile(file, "(module\n  (funk))\n");
+    const r = await kwasm("inspect", file);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, "");
+    assert.equal(r.stderr, `kwasm: ${file}:2:4: unknown operator funk\n`);
+  } finally {
+    await Deno.remove(file);
+  }
+});

@@ -1,12 +1,11 @@
 /**
- * `kwasm validate FILE…`: decode and validate each module, print
- * `FILE: valid` or the one-line reason it is not, and exit 1 if any is not.
+ * `kwasm validate FILE…`: decode (or parse, for `.wat` files) and validate
+ * each module, print `FILE: valid` or the one-line reason it is not, and
+ * exit 1 if any is not.
  *
  * @module
  */
 
-import { decode } from "../runtime/binary/decode.ts";
-import { validate } from "../runtime/validate/mod.ts";
 import { type Command, HELP_OPTION, parseCommandLine } from "./_args.ts";
 import {
   CliError,
@@ -16,15 +15,19 @@ import {
   moduleFailure,
   type Output,
   paint,
-  readInput,
   reportError,
 } from "./_io.ts";
+import { loadModule, validateLoaded } from "./_load.ts";
 
 const HELP = `Usage: kwasm validate [options] FILE...
 
 Decodes and validates each WebAssembly binary. Prints "FILE: valid" for a
 valid module; for any other, one line saying why (malformed or invalid, with
 the byte offset) on standard error. Exits 1 if any file is not valid.
+
+A file named *.wat or *.wast that does not start with the binary magic is
+read as a text module; its errors are located by line and column (syntax)
+or by function (validation).
 
 Options:
   -q, --quiet   print nothing for valid modules
@@ -51,7 +54,7 @@ async function run(args: string[], io: Output): Promise<number> {
   let status = EXIT_OK;
   for (const file of positionals) {
     try {
-      validate(decode(await readInput(file)));
+      validateLoaded(file, await loadModule(file));
       if (!values.quiet) io.out(`${file}: ${paint(io.colorOut, "green", "valid")}\n`);
     } catch (e) {
       reportError(io, moduleFailure(file, e));
@@ -64,7 +67,7 @@ async function run(args: string[], io: Output): Promise<number> {
 /** The `validate` subcommand. */
 export const validateCommand: Command = {
   name: "validate",
-  summary: "check that WebAssembly binaries are valid",
+  summary: "check that WebAssembly modules (binary or .wat) are valid",
   help: HELP,
   run,
 };

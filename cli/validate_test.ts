@@ -76,3 +76,43 @@ Deno.test("validate without files is a usage error", async () => {
     "kwasm: validate: no input files; run 'kwasm validate --help' for usage\n",
   );
 });
+
+Deno.test("validate reads .wat files as text, and binaries under any name as binaries", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kwasm_cli_" });
+  try {
+    const files = {
+      "syntax.wat": "(module\n  (func (result i32)\n    i32.const 1\n    i32.ad))\n",
+      "invalid.wat": "(module (func $ok) (func $f (result i32) (i64.const 1)))",
+      "not_in_a_func.wat": "(module (global i32 (i64.const 0)))",
+      "binary.wat": await Deno.readFile(testdata("kitchen_sink.wasm")),
+    };
+    for (const [name, data] of Object.entries(files)) {
+      if (typeof data === "string") await Deno.writeTextFile(`${dir}/${name}`, data);
+      else await Deno.writeFile(`${dir}/${name}`, data);
+    }
+    const good = await kwasm("validate", testdata("kitchen_sink.wat"), `${dir}/binary.wat`);
+    assert.equal(good.stderr, "");
+    assert.equal(good.code, 0);
+    assert.equal(good.stdout, `${testdata("kitchen_sink.wat")}: valid\n${dir}/binary.wat: valid\n`);
+
+    const expected: [string, string][] = [
+      ["syntax.wat", "syntax.wat:4:5: unknown operator i32.ad"],
+      [
+        "invalid.wat",
+        "invalid.wat: invalid module: type mismatch: expected i32, got i64 (in func $f)",
+      ],
+      ["not_in_a_func.wat", "not_in_a_func.wat: invalid module: type mismatch"],
+    ];
+    for (const [name, line] of expected) {
+      const r = await kwasm("validate", `${dir}/${name}`);
+      assert.equal(r.code, 1, name);
+      assert.equal(r.stdout, "");
+      assert.ok(r.stderr.startsWith(`kwasm: ${dir}/${line}`), r.stderr);
+      // Offsets into a binary the user never saw are left out.
+      assert.doesNotMatch(r.stderr, /offset/);
+      assert.equal(r.stderr.split("\n").length, 2, r.stderr);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

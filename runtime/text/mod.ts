@@ -6,6 +6,8 @@
  *   into the shared {@linkcode Module}. Validation is a separate step
  *   (`runtime/validate`), as for a decoded binary.
  * - {@linkcode parseWast}: a spec test script into typed commands.
+ * - {@linkcode printWat}: a {@linkcode Module} back into text (what
+ *   `wasm2wat` does); `parseWat(printWat(m))` encodes to the bytes of `m`.
  *
  * Errors are {@linkcode TextError}s (a `MalformedError`, so a
  * `WebAssembly.CompileError`) whose message starts with the spec test suite's
@@ -36,6 +38,7 @@ import { parseScript, type WastCommand } from "./wast.ts";
 
 export { TextError } from "./errors.ts";
 export { moduleOf, type ModuleSource, type ParseOptions } from "./parser.ts";
+export { type PrintOptions, printWat } from "./print.ts";
 export type {
   ActionCommand,
   AssertAction,

@@ -12,6 +12,7 @@
 
 import { parseArgs } from "node:util";
 import type { Engine } from "../../runtime/engine.ts";
+import { engineByName, engineNames } from "../../runtime/engines.ts";
 import { runScript, type ScriptResult } from "../../runtime/script/run.ts";
 import { specSuiteDir } from "../_fixtures.ts";
 
@@ -59,18 +60,14 @@ export function printTable(results: FileResult[], verbose: boolean): void {
 
 async function engineNamed(name: string | undefined): Promise<Engine | undefined> {
   if (name === undefined || name === "none") return undefined;
-  // Engines register here as they land.
-  const engines: Record<string, () => Promise<Engine>> = {};
-  const make = engines[name];
-  if (!make) {
+  const engine = engineByName(name);
+  if (engine === null) {
     console.error(
-      `spec: unknown backend '${name}' (available: ${
-        Object.keys(engines).join(", ") || "none yet"
-      })`,
+      `spec: unknown backend '${name}' (available: ${engineNames().join(", ") || "none yet"})`,
     );
     Deno.exit(2);
   }
-  return await make();
+  return await engine;
 }
 
 if (import.meta.main) {
