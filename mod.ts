@@ -1,10 +1,11 @@
 /**
  * kwasm: a WebAssembly runtime for Deno.
  *
- * The pipeline is `bytes ──decode──▶ Module ──validate──▶ Module ──encode──▶
- * bytes`, with one data model ({@linkcode Module}) shared by every stage and
- * one opcode table ({@linkcode OPS}) that drives them all. Execution
- * backends, WASI and the `net` module build on this foundation.
+ * The pipeline is `bytes | text ──decode | parseWat──▶ Module ──validate──▶
+ * Module ──encode | printWat──▶ bytes | text`, with one data model
+ * ({@linkcode Module}) shared by every stage and one opcode table
+ * ({@linkcode OPS}) that drives them all. Execution backends implement
+ * {@linkcode Engine}; WASI and the `net` module build on this foundation.
  *
  * @example Decode, validate and re-encode a module
  * ```ts
@@ -24,12 +25,38 @@
  * console.assert(encode(module).length === bytes.length);
  * ```
  *
+ * @example Parse the text format
+ * ```ts
+ * import { encode, parseWat, validate } from "@kwasm/kwasm";
+ * const module = parseWat(`(module (func (export "add") (param i32 i32) (result i32)
+ *   (i32.add (local.get 0) (local.get 1))))`);
+ * validate(module);
+ * console.assert(WebAssembly.validate(encode(module)));
+ * ```
+ *
  * @module
  */
 
 export { decode, type DecodeOptions } from "./runtime/binary/decode.ts";
 export { encode } from "./runtime/binary/encode.ts";
 export { validate } from "./runtime/validate/mod.ts";
+export * from "./runtime/text/mod.ts";
+export { type RunOptions, runScript, type ScriptResult } from "./runtime/script/run.ts";
+export type {
+  CompiledModule,
+  Engine,
+  EngineConfig,
+  Exports,
+  ExternValue,
+  GlobalLike,
+  HostFunction,
+  Imports,
+  Instance,
+  InstantiateOptions,
+  RawValue,
+  RefValue,
+  TableLike,
+} from "./runtime/engine.ts";
 export { Exhaustion, InvalidError, LinkError, MalformedError, Trap } from "./runtime/errors.ts";
 export { CodeBuilder } from "./runtime/code.ts";
 export {
