@@ -106,7 +106,7 @@ export type Exports = Record<string, ExternValue>;
 export interface EngineConfig {
   /**
    * Maximum depth of nested wasm calls (`-W max-wasm-stack=N`); a deeper call
-   * traps with "call stack exhausted" ({@linkcode Exhaustion}). The
+   * traps with "call stack exhausted" (an `Exhaustion` error). The
    * interpreter's default is 100 000.
    */
   maxWasmStack?: number;
@@ -157,8 +157,8 @@ export interface CompiledModule {
   readonly module: Module;
   /**
    * Links `imports` and creates an instance, following the spec's
-   * instantiation: imports are resolved and type-checked ({@linkcode
-   * LinkError} "unknown import", "incompatible import type"), element and
+   * instantiation: imports are resolved and type-checked (a `LinkError`
+   * "unknown import", "incompatible import type"), element and
    * data segments are applied in order (a trap leaves earlier writes in
    * place), then the start function runs. The Promise rejects with the
    * error; it is a Promise because the start function may suspend.
@@ -180,6 +180,3 @@ export interface Instance {
   /** Fuel left when the engine meters fuel, else `Infinity`. */
   fuel: number;
 }
-
-export type { LinkError } from "./errors.ts";
-export type { Exhaustion } from "./errors.ts";

@@ -4,16 +4,17 @@
  * Engines are loaded on demand (a dynamic import), so a command that runs
  * nothing pays for none of them.
  *
- * No engine is registered yet; `interp` and `singlepass` add themselves to
- * {@linkcode ENGINES} as they land.
+ * Registered: `interp` (the emulated execution engine).
  *
  * @module
  */
 
-import type { Engine } from "./engine.ts";
+import type { Engine, EngineConfig } from "./engine.ts";
 
-/** Each registered engine: its name and how to load it. */
-const ENGINES: ReadonlyMap<string, () => Promise<Engine>> = new Map();
+/** Each registered engine: its name and how to load and create it. */
+const ENGINES: ReadonlyMap<string, (config: EngineConfig) => Promise<Engine>> = new Map([
+  ["interp", async (config) => (await import("./interp/mod.ts")).interpEngine(config)],
+]);
 
 /** Names of the registered engines, in registration order. */
 export function engineNames(): string[] {
@@ -21,7 +22,8 @@ export function engineNames(): string[] {
 }
 
 /**
- * The engine called `name`, loading it; null when no engine has that name.
+ * The engine called `name`, created with `config`, loading it; null when no
+ * engine has that name.
  *
  * @example
  * ```ts
@@ -29,7 +31,7 @@ export function engineNames(): string[] {
  * console.assert(engineByName("no-such-engine") === null);
  * ```
  */
-export function engineByName(name: string): Promise<Engine> | null {
+export function engineByName(name: string, config: EngineConfig = {}): Promise<Engine> | null {
   const load = ENGINES.get(name);
-  return load === undefined ? null : load();
+  return load === undefined ? null : load(config);
 }

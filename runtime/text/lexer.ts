@@ -432,7 +432,7 @@ function skipLineComment(src: Uint8Array, pos: number): number {
   pos += 2;
   while (pos < n) {
     const c = src[pos];
-    if (c === 0x0a) break;
+    if (c === 0x0a || c === 0x0d) break; // a line ends at LF, CR or CR LF
     pos = c >= 0x80 ? skipUtf8(src, pos) : pos + 1;
   }
   return pos;
