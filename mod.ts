@@ -25,6 +25,17 @@
  * console.assert(encode(module).length === bytes.length);
  * ```
  *
+ * @example Run a function on the interpreter
+ * ```ts
+ * import { interpEngine, parseWat, validate } from "@kwasm/kwasm";
+ * const module = parseWat(`(module (func (export "fac") (param i64) (result i64)
+ *   (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
+ *     (else (i64.mul (local.get 0) (call 0 (i64.sub (local.get 0) (i64.const 1))))))))`);
+ * validate(module);
+ * const instance = await interpEngine().compile(module).instantiate();
+ * console.assert((await instance.invoke("fac", [20n]))[0] === 2432902008176640000n);
+ * ```
+ *
  * @example Parse the text format
  * ```ts
  * import { encode, parseWat, validate } from "@kwasm/kwasm";
