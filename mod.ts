@@ -53,6 +53,8 @@ export { encode } from "./runtime/binary/encode.ts";
 export { validate } from "./runtime/validate/mod.ts";
 export * from "./runtime/text/mod.ts";
 export { type RunOptions, runScript, type ScriptResult } from "./runtime/script/run.ts";
+export { interpEngine } from "./runtime/interp/mod.ts";
+export { engineByName, engineNames } from "./runtime/engines.ts";
 export type {
   CompiledModule,
   Engine,
