@@ -126,7 +126,10 @@ export interface EngineConfig {
 
 /** Options of {@linkcode CompiledModule.instantiate}. */
 export interface InstantiateOptions {
-  /** Initial fuel when the engine meters fuel; ignored otherwise. */
+  /**
+   * Initial fuel when the engine meters fuel (unlimited when absent);
+   * ignored otherwise.
+   */
   fuel?: number;
   /**
    * An interrupt flag: an `Int32Array` (normally over a SharedArrayBuffer,

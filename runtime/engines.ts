@@ -4,7 +4,8 @@
  * Engines are loaded on demand (a dynamic import), so a command that runs
  * nothing pays for none of them.
  *
- * Registered: `interp` (the emulated execution engine).
+ * Registered: `singlepass` (guarded code on the host engine, the default) and
+ * `interp` (the emulated execution engine).
  *
  * @module
  */
@@ -13,6 +14,7 @@ import type { Engine, EngineConfig } from "./engine.ts";
 
 /** Each registered engine: its name and how to load and create it. */
 const ENGINES: ReadonlyMap<string, (config: EngineConfig) => Promise<Engine>> = new Map([
+  ["singlepass", async (config) => (await import("./singlepass/mod.ts")).singlepass(config)],
   ["interp", async (config) => (await import("./interp/mod.ts")).interpEngine(config)],
 ]);
 

@@ -132,7 +132,7 @@ export async function instantiate(
   options: InstantiateOptions,
 ): Promise<InterpInstance> {
   const budget: Budget = {
-    fuel: config.fuel ? (options.fuel ?? 0) : Infinity,
+    fuel: config.fuel ? (options.fuel ?? Infinity) : Infinity,
     interrupt: options.interrupt ?? null,
   };
   const inst = new InterpInstance(m, lowered, budget);

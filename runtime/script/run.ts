@@ -83,7 +83,10 @@ class ScriptRunner {
   }
 
   async #instantiate(module: Module): Promise<Instance> {
-    return await this.#engine!.compile(module).instantiate(this.#registry);
+    const engine = this.#engine!;
+    // With fuel metered, give a finite amount so the accounting really runs.
+    const options = engine.config.fuel ? { fuel: 2 ** 50 } : {};
+    return await engine.compile(module).instantiate(this.#registry, options);
   }
 
   #instance(name: string | null): Instance {

@@ -4,7 +4,8 @@
  * `assert_invalid` must fail for the expected reason) and once on every
  * registered engine (every command, execution included). No failure is
  * allowed, and the pass count of each run may only go up: `baseline.json`
- * records it.
+ * records it. Each engine also runs the suite with fuel metering and a low
+ * call-depth bound compiled in, so the code those options add is checked too.
  */
 import assert from "node:assert/strict";
 import type { Engine } from "../../runtime/engine.ts";
@@ -40,5 +41,8 @@ Deno.test("spec suite 2.0 without an engine: parse, decode, validate", () => che
 for (const name of engineNames()) {
   Deno.test(`spec suite 2.0 on ${name}: every command`, async () => {
     await check(name, (await engineByName(name))!);
+  });
+  Deno.test(`spec suite 2.0 on ${name} with fuel and a depth bound of 500`, async () => {
+    await check(`${name}+fuel`, (await engineByName(name, { fuel: true, maxWasmStack: 500 }))!);
   });
 }

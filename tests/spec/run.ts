@@ -2,7 +2,12 @@
  * `deno task spec`: runs the WebAssembly spec test suite through kwasm and
  * prints a per-file table with totals.
  *
- *     deno task spec [--backend interp|singlepass] [-v] [DIR | FILE.wast ...]
+ *     deno task spec [--backend interp|singlepass] [--fuel] [--max-wasm-stack N] [-v]
+ *                    [DIR | FILE.wast ...]
+ *
+ * `--fuel` compiles fuel metering in (with unlimited fuel) and
+ * `--max-wasm-stack` sets the depth bound, so the suite also checks the code
+ * those options add.
  *
  * DIR defaults to `$KWASM_SPEC_TESTSUITE`, else `../shared/spec-testsuite/wasm-2.0`.
  * Without a backend, execution commands are counted as skipped.
@@ -11,7 +16,7 @@
  */
 
 import { parseArgs } from "node:util";
-import type { Engine } from "../../runtime/engine.ts";
+import type { Engine, EngineConfig } from "../../runtime/engine.ts";
 import { engineByName, engineNames } from "../../runtime/engines.ts";
 import { runScript, type ScriptResult } from "../../runtime/script/run.ts";
 import { specSuiteDir } from "../_fixtures.ts";
@@ -58,9 +63,12 @@ export function printTable(results: FileResult[], verbose: boolean): void {
   console.log(`${passed} passed, ${failed} failed`);
 }
 
-async function engineNamed(name: string | undefined): Promise<Engine | undefined> {
+async function engineNamed(
+  name: string | undefined,
+  config: EngineConfig,
+): Promise<Engine | undefined> {
   if (name === undefined || name === "none") return undefined;
-  const engine = engineByName(name);
+  const engine = engineByName(name, config);
   if (engine === null) {
     console.error(
       `spec: unknown backend '${name}' (available: ${engineNames().join(", ") || "none yet"})`,
@@ -75,6 +83,8 @@ if (import.meta.main) {
     args: Deno.args,
     options: {
       backend: { type: "string" },
+      fuel: { type: "boolean", default: false },
+      "max-wasm-stack": { type: "string" },
       verbose: { type: "boolean", short: "v", default: false },
     },
     allowPositionals: true,
@@ -94,7 +104,12 @@ if (import.meta.main) {
     }
     files = scriptsIn(dir);
   }
-  const results = await runFiles(files, await engineNamed(values.backend));
+  const depth = values["max-wasm-stack"];
+  const config: EngineConfig = {
+    fuel: values.fuel,
+    maxWasmStack: depth === undefined ? undefined : Number(depth),
+  };
+  const results = await runFiles(files, await engineNamed(values.backend, config));
   printTable(results, values.verbose);
   Deno.exit(results.some((r) => r.failures.length > 0) ? 1 : 0);
 }

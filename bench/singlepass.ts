@@ -1,0 +1,372 @@
+/**
+ * The singlepass backend against the host engine running the same module
+ * untouched, side by side in one run:
+ *
+ * - **guards**: per compute kernel, the time of the guarded module (depth
+ *   and interrupt guards) and of the fuel-metered one, relative to the
+ *   untouched module, and the geometric mean (targets: guards ≤ 1.05,
+ *   fuel ≤ 1.30). Kernels are `bench/kernels/*.wasm` (one export `run(n)`)
+ *   and the WASI fixtures qsort, large and simd (`_start`, output discarded).
+ *   Rounds alternate between the contenders; the table shows the fastest
+ *   round of each (on a shared, noisy machine the minimum is the stablest
+ *   estimate of the uncontended time; the median is in the JSON).
+ * - **codegen**: guard pass + encoder throughput on every fixture, in MB/s.
+ * - **start-up**: bytes → instance ready to run, for the largest fixture, in
+ *   a fresh process each: the host engine alone, singlepass without cache,
+ *   singlepass from its cache.
+ *
+ *     deno run -A bench/singlepass.ts [--rounds N] [--only NAME]
+ *
+ * Results go to `bench/results/singlepass.json` and a chart to
+ * `bench/results/singlepass.svg`.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { openSync } from "node:fs";
+import { WASI } from "node:wasi";
+import { decode } from "../runtime/binary/decode.ts";
+import { encode } from "../runtime/binary/encode.ts";
+import type { Imports } from "../runtime/engine.ts";
+import { guard } from "../runtime/singlepass/guard.ts";
+import { singlepass, type SinglepassEngine } from "../runtime/singlepass/mod.ts";
+import { fixtureFiles, repoPath } from "../tests/_fixtures.ts";
+import { barChart } from "./_chart.ts";
+
+/**
+ * A prepared run: `setup` makes whatever a run needs (a fresh instance for a
+ * WASI program, nothing for a kernel) outside the timed region; the function
+ * it returns is timed.
+ */
+type Run = () => Promise<() => unknown>;
+
+/** One compute kernel: how to get a run for each contender. */
+interface Kernel {
+  name: string;
+  /** A run on the host engine untouched. */
+  host(): Promise<Run>;
+  /** A run on a singlepass engine. */
+  guarded(engine: SinglepassEngine): Promise<Run>;
+}
+
+const KERNEL_ARGS: Record<string, number> = {
+  fib: 36,
+  sieve: 8 << 20,
+  hash64: 8192,
+  matmul: 384,
+  simd: 2048,
+};
+
+const WASI_FIXTURES = ["qsort/qsort.wasm", "large/large.wasm", "simd/simd.wasm"];
+
+/** A `bench/kernels` module: `run(n)`, one instance for all rounds. */
+function computeKernel(name: string): Kernel {
+  const bytes = Deno.readFileSync(repoPath(`bench/kernels/${name}.wasm`));
+  const n = KERNEL_ARGS[name];
+  const runOf = (run: (n: number) => number): Run => () => Promise.resolve(() => run(n));
+  return {
+    name,
+    async host() {
+      const { instance } = await WebAssembly.instantiate(bytes);
+      return runOf(instance.exports.run as (n: number) => number);
+    },
+    async guarded(engine) {
+      const instance = await engine.compile(decode(bytes)).instantiate();
+      return runOf(instance.exports.run as (n: number) => number);
+    },
+  };
+}
+
+/** A WASI program: each run gets a fresh instance (untimed), then `_start` is timed. */
+function wasiKernel(path: string): Kernel {
+  const bytes = Deno.readFileSync(path);
+  const name = path.slice(path.lastIndexOf("/") + 1, -".wasm".length);
+  const devNull = openSync(Deno.build.os === "windows" ? "NUL" : "/dev/null", "w");
+  const newWasi = () =>
+    new WASI({ version: "preview1", args: [name], stdout: devNull, returnOnExit: true });
+  return {
+    name: `wasi:${name}`,
+    host() {
+      const module = new WebAssembly.Module(bytes);
+      return Promise.resolve(() => {
+        const wasi = newWasi();
+        const imports = wasi.getImportObject() as unknown as WebAssembly.Imports;
+        const instance = new WebAssembly.Instance(module, imports);
+        return Promise.resolve(() => wasi.start(instance));
+      });
+    },
+    guarded(engine) {
+      const compiled = engine.compile(decode(bytes));
+      return Promise.resolve(async () => {
+        const wasi = newWasi();
+        const instance = await compiled.instantiate(wasi.getImportObject() as Imports);
+        return () => wasi.start(instance as unknown as WebAssembly.Instance);
+      });
+    },
+  };
+}
+
+function kernelNamed(name: string): Kernel {
+  if (name in KERNEL_ARGS) return computeKernel(name);
+  const fixture = WASI_FIXTURES.find((f) => `wasi:${f.split("/")[0]}` === name);
+  if (!fixture) throw new Error(`unknown kernel ${name}`);
+  return wasiKernel(repoPath(`tests/fixtures/${fixture}`));
+}
+
+/** Shortest time a round of one contender should take. */
+const MIN_ROUND_MS = 100;
+
+/** Runs prepared before a timed batch (WASI programs need an instance each). */
+const BATCH = 128;
+
+/**
+ * Runs `run` `reps` times; returns the mean time of the timed parts. Runs
+ * are prepared in batches and then timed back to back, so that programs of
+ * a tenth of a millisecond are timed over many milliseconds.
+ */
+async function time(run: Run, reps = 1): Promise<number> {
+  let total = 0;
+  for (let done = 0; done < reps;) {
+    const batch: (() => unknown)[] = [];
+    while (batch.length < BATCH && done + batch.length < reps) batch.push(await run());
+    const t0 = performance.now();
+    for (const go of batch) go();
+    total += performance.now() - t0;
+    done += batch.length;
+  }
+  return total / reps;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+function geomean(xs: number[]): number {
+  return Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+}
+
+interface KernelResult {
+  kernel: string;
+  medians: { host: number; guarded: number; fuel: number };
+  hostMs: number;
+  guardedMs: number;
+  fuelMs: number;
+  guarded: number;
+  fuel: number;
+}
+
+async function benchKernel(k: Kernel, rounds: number): Promise<KernelResult> {
+  const runs = [
+    await k.host(),
+    await k.guarded(singlepass({ cache: false })),
+    await k.guarded(singlepass({ cache: false, fuel: true })),
+  ];
+  const results = [];
+  for (const run of runs) results.push((await run())()); // warm up, and check they agree
+  if (new Set(results.map(String)).size !== 1) {
+    throw new Error(`${k.name}: contenders disagree: ${results.join(" / ")}`);
+  }
+  // Short runs are repeated so that a round takes at least MIN_ROUND_MS.
+  const once = await time(runs[0]);
+  const reps = Math.max(1, Math.ceil(MIN_ROUND_MS / Math.max(once, 0.01)));
+  const times: number[][] = [[], [], []];
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < runs.length; i++) times[i].push(await time(runs[i], reps));
+  }
+  const [hostMs, guardedMs, fuelMs] = times.map((t) => Math.min(...t));
+  const [hostMedian, guardedMedian, fuelMedian] = times.map(median);
+  return {
+    kernel: k.name,
+    medians: { host: hostMedian, guarded: guardedMedian, fuel: fuelMedian },
+    hostMs,
+    guardedMs,
+    fuelMs,
+    guarded: guardedMs / hostMs,
+    fuel: fuelMs / hostMs,
+  };
+}
+
+/** Runs one kernel in a child process (a fresh isolate each, so kernels do not disturb each other). */
+async function benchInChild(name: string, rounds: number): Promise<KernelResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", import.meta.filename!, "--child", name, "--rounds", String(rounds)],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`kernel ${name} failed`);
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+/** Guard pass + encoder throughput on `bytes`, MB/s (best of 10, after `warm` warm-up runs). */
+function codegenSpeed(bytes: Uint8Array, warm = 3): number {
+  const module = decode(bytes);
+  const options = { maxWasmStack: 100_000, fuel: false };
+  for (let i = 0; i < warm; i++) encode(guard(module, options).module);
+  let best = Infinity;
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    encode(guard(module, options).module);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return bytes.length / 1e6 / (best / 1e3);
+}
+
+/** How a start-up child gets from bytes to an instance. */
+const STARTUP_MODES = {
+  "host engine (untouched)": "host",
+  "singlepass, no cache": "nocache",
+  "singlepass, from the cache": "cached",
+} as const;
+
+/** In a child process: bytes → instance ready to run, in ms (a cold start, as the CLI's). */
+async function startupChild(mode: string, file: string, cacheDir: string): Promise<number> {
+  const imports = new WASI({ version: "preview1" }).getImportObject();
+  const t0 = performance.now();
+  const bytes = await Deno.readFile(file);
+  if (mode === "host") {
+    await WebAssembly.instantiate(bytes, imports as unknown as WebAssembly.Imports);
+  } else {
+    const engine = singlepass({ cache: mode === "cached" ? cacheDir : false });
+    await engine.compileBytes(bytes).instantiate(imports as Imports);
+  }
+  return performance.now() - t0;
+}
+
+/**
+ * Start-up of `file`, bytes → instance ready to run, each in a fresh process
+ * (so the decoder and the guard pass run cold, as on a real start), median
+ * of `rounds`. Without the cache that is decode, validate, guard, encode and
+ * the host engine's compile; from the cache, reading the guarded binary,
+ * decoding the original's header and the host engine's compile.
+ */
+async function startup(file: string, rounds: number) {
+  const cacheDir = await Deno.makeTempDir({ prefix: "kwasm-cache-" });
+  const child = async (mode: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", import.meta.filename!, "--startup", mode, file, cacheDir],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return Number(new TextDecoder().decode(out.stdout));
+  };
+  try {
+    await child("cached"); // fills the cache
+    const times = Object.values(STARTUP_MODES).map(() => [] as number[]);
+    for (let r = 0; r < rounds; r++) {
+      for (const [i, mode] of Object.values(STARTUP_MODES).entries()) {
+        times[i].push(await child(mode));
+      }
+    }
+    return Object.keys(STARTUP_MODES).map((name, i) => ({ name, ms: median(times[i]) }));
+  } finally {
+    await Deno.remove(cacheDir, { recursive: true });
+  }
+}
+
+if (import.meta.main) {
+  const { values, positionals } = parseArgs({
+    args: Deno.args,
+    options: {
+      rounds: { type: "string", default: "15" },
+      only: { type: "string" },
+      child: { type: "string" },
+      startup: { type: "string" },
+    },
+    allowPositionals: true,
+  });
+  const rounds = Number(values.rounds);
+  if (values.startup) {
+    console.log(await startupChild(values.startup, positionals[0], positionals[1]));
+    Deno.exit(0);
+  }
+  if (values.child) {
+    console.log(JSON.stringify(await benchKernel(kernelNamed(values.child), rounds)));
+    Deno.exit(0);
+  }
+  const fixtures = fixtureFiles();
+  const kernels = [
+    ...Object.keys(KERNEL_ARGS),
+    ...WASI_FIXTURES.map((f) => `wasi:${f.split("/")[0]}`),
+  ]
+    .filter((k) => !values.only || k.startsWith(values.only));
+
+  console.log(`singlepass vs the host engine untouched, ${rounds} rounds, fastest round`);
+  console.log("| kernel | host ms | guarded ms | fuel ms | guarded × | fuel × |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  const rows: KernelResult[] = [];
+  for (const k of kernels) {
+    const r = await benchInChild(k, rounds);
+    rows.push(r);
+    console.log(
+      `| ${r.kernel} | ${r.hostMs.toFixed(1)} | ${r.guardedMs.toFixed(1)} | ${
+        r.fuelMs.toFixed(1)
+      } | ` +
+        `${r.guarded.toFixed(3)} | ${r.fuel.toFixed(3)} |`,
+    );
+  }
+  const gGuarded = geomean(rows.map((r) => r.guarded));
+  const gFuel = geomean(rows.map((r) => r.fuel));
+  console.log(
+    `| **geometric mean** | | | | **${gGuarded.toFixed(3)}** | **${gFuel.toFixed(3)}** |`,
+  );
+  console.log(
+    `guards: ${((gGuarded - 1) * 100).toFixed(1)}% (target <= 5%: ${
+      gGuarded <= 1.05 ? "met" : "NOT met"
+    }); ` +
+      `fuel: ${((gFuel - 1) * 100).toFixed(1)}% (target <= 30%: ${
+        gFuel <= 1.3 ? "met" : "NOT met"
+      })`,
+  );
+
+  console.log("\ncodegen (guard pass + encode)");
+  console.log("| module | MB | MB/s |");
+  console.log("| --- | ---: | ---: |");
+  const codegen = fixtures.map((f) => {
+    const bytes = Deno.readFileSync(f);
+    const mbps = codegenSpeed(bytes);
+    const name = f.slice(repoPath("tests/fixtures/").length);
+    console.log(`| ${name} | ${(bytes.length / 1e6).toFixed(3)} | ${mbps.toFixed(1)} |`);
+    return { module: name, bytes: bytes.length, mbps };
+  });
+
+  const largest = fixtures.map((f) => ({ f, n: Deno.statSync(f).size }))
+    .sort((a, b) => b.n - a.n)[0].f;
+  const start = await startup(largest, Math.min(rounds, 7));
+  console.log(`\nstart-up, bytes → instance, cold process (${largest.slice(repoPath("").length)})`);
+  console.log("| contender | ms |");
+  console.log("| --- | ---: |");
+  for (const s of start) console.log(`| ${s.name} | ${s.ms.toFixed(1)} |`);
+
+  Deno.mkdirSync(repoPath("bench/results"), { recursive: true });
+  Deno.writeTextFileSync(
+    repoPath("bench/results/singlepass.json"),
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        rounds,
+        kernels: rows,
+        geomean: { guarded: gGuarded, fuel: gFuel },
+        codegen,
+        startup: start,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  Deno.writeTextFileSync(
+    repoPath("bench/results/singlepass.svg"),
+    barChart(
+      "singlepass time relative to the host engine untouched (1.0 = same)",
+      rows.flatMap((r) => [
+        { label: `${r.kernel}: guards`, value: r.guarded },
+        { label: `${r.kernel}: guards+fuel`, value: r.fuel },
+      ]).concat([
+        { label: "geomean: guards", value: gGuarded },
+        { label: "geomean: guards+fuel", value: gFuel },
+      ]),
+      { format: (v) => `${v.toFixed(3)}×`, marker: { value: 1.05, label: "guards target 1.05" } },
+    ),
+  );
+}

@@ -1,0 +1,320 @@
+import assert from "node:assert/strict";
+import { Exhaustion, LinkError, Trap } from "../errors.ts";
+import { backtraceOf } from "../instance/backtrace.ts";
+import { createInterruptFlag, interrupt, startWatchdog } from "../watchdog.ts";
+import { instantiateWat, wat } from "./_testing.ts";
+import { maySuspend, singlepass } from "./mod.ts";
+
+const FIB = `(module
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func $down (export "down") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+      (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1))))))))`;
+
+Deno.test("exports compute like the original", async () => {
+  const inst = await instantiateWat(FIB);
+  assert.equal((inst.exports.fib as (n: number) => number)(20), 6765);
+  assert.deepEqual(inst.invoke("fib", [10]), [55]);
+});
+
+Deno.test("the depth bound traps with call stack exhausted, and resets for the next call", async () => {
+  const inst = await instantiateWat(FIB, { maxWasmStack: 100 });
+  const down = inst.exports.down as (n: number) => number;
+  assert.equal(down(99), 99); // 100 frames
+  assert.throws(
+    () => down(100),
+    (e) => e instanceof Exhaustion && e.message === "call stack exhausted",
+  );
+  // The trap left the depth global where it was; the next entry starts from 0 again.
+  assert.equal(down(99), 99);
+});
+
+Deno.test("the host engine's own stack overflow becomes call stack exhausted", async () => {
+  const inst = await instantiateWat(FIB, { maxWasmStack: 10_000_000 });
+  assert.throws(
+    () => inst.invoke("down", [50_000_000]),
+    (e) => e instanceof Exhaustion && e.message === "call stack exhausted",
+  );
+  assert.deepEqual(inst.invoke("down", [1000]), [1000]);
+});
+
+Deno.test("depth counts across instances (A calls B calls A)", async () => {
+  const engine = singlepass({ cache: false, maxWasmStack: 50 });
+  const b = await engine.compile(wat(`(module
+    (import "a" "ping" (func $ping (param i32) (result i32)))
+    (func (export "pong") (param i32) (result i32) (call $ping (local.get 0))))`));
+  const a = wat(`(module
+    (import "b" "pong" (func $pong (param i32) (result i32)))
+    (func (export "ping") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+        (else (call $pong (i32.sub (local.get 0) (i32.const 1)))))))`);
+  // Tie the knot through a forwarding import: a.ping → b.pong → a.ping …
+  let ping: (n: number) => number = () => 0;
+  const bi = await b.instantiate({ a: { ping: (n: number) => ping(n) } });
+  const ai = await engine.compile(a).instantiate({ b: bi.exports });
+  ping = ai.exports.ping as (n: number) => number;
+  assert.equal(ping(20), 0); // 40 wasm frames
+  assert.throws(() => ping(30), (e) => e instanceof Exhaustion);
+});
+
+Deno.test("traps carry the spec's message and a backtrace of the original module", async () => {
+  const src = `(module
+    (func $div (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+    (func $main (export "main") (param i32) (result i32) (call $div (i32.const 7) (local.get 0))))`;
+  const inst = await instantiateWat(src);
+  let caught: unknown;
+  try {
+    inst.invoke("main", [0]);
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof Trap);
+  assert.equal(caught.message, "integer divide by zero");
+  const frames = backtraceOf(caught)!;
+  assert.deepEqual(frames.map((f) => [f.func, f.name]), [[0, "div"], [1, "main"]]);
+  // The offsets are the original binary's: div_s and the call, as the decoder recorded them.
+  const m = wat(src);
+  const divOffset = m.funcs[0].body.offsets[2];
+  assert.equal(frames[0].offset, divOffset);
+  assert.match(String((caught as Error).stack), /at \$div \(func 0\) offset 0x/);
+});
+
+Deno.test("V8's trap messages become the spec's", async () => {
+  const inst = await instantiateWat(`(module
+    (type $v (func)) (type $i (func (result i32)))
+    (table 3 funcref) (elem (i32.const 1) $f)
+    (memory 1)
+    (func $f)
+    (func (export "ovf") (result i32) (i32.div_s (i32.const 0x80000000) (i32.const -1)))
+    (func (export "nan") (result i32) (i32.trunc_f32_s (f32.const nan)))
+    (func (export "big") (result i64) (i64.trunc_f64_u (f64.const 1e30)))
+    (func (export "oob") (result i32) (i32.load (i32.const 65536)))
+    (func (export "unr") unreachable)
+    (func (export "undef") (call_indirect (type $v) (i32.const 5)))
+    (func (export "null") (call_indirect (type $v) (i32.const 2)))
+    (func (export "sig") (drop (call_indirect (type $i) (i32.const 1))))
+    (func (export "tget") (drop (table.get 0 (i32.const 7)))))`);
+  const expect: Record<string, string> = {
+    ovf: "integer overflow",
+    nan: "invalid conversion to integer",
+    big: "integer overflow",
+    oob: "out of bounds memory access",
+    unr: "unreachable",
+    undef: "undefined element 5",
+    null: "uninitialized element 2",
+    sig: "indirect call type mismatch",
+    tget: "out of bounds table access",
+  };
+  for (const [name, message] of Object.entries(expect)) {
+    assert.throws(
+      () => inst.invoke(name, []),
+      (e) => e instanceof Trap && e.message === message,
+      name,
+    );
+  }
+});
+
+Deno.test("invoke passes floats and vectors as exact bits", async () => {
+  const inst = await instantiateWat(`(module
+    (func (export "f32") (param f32) (result f32) (local.get 0))
+    (func (export "neg") (param f64) (result f64) (f64.neg (local.get 0)))
+    (func (export "v") (param v128) (result v128) (i32x4.add (local.get 0) (v128.const i32x4 1 2 3 4)))
+    (func (export "multi") (param i64 f32) (result f32 i64 i32) (local.get 1) (local.get 0) (i32.const -1))
+    (global (export "g") f32 (f32.const -nan:0x200001)))`);
+  assert.deepEqual(inst.invoke("f32", [0x7fa0_0001]), [0x7fa0_0001]); // signalling NaN kept
+  assert.deepEqual(inst.invoke("neg", [0x7ff0_0000_0000_0001n]), [0xfff0_0000_0000_0001n]);
+  const v = new Uint8Array(16).fill(0x10);
+  const [sum] = inst.invoke("v", [v]) as Uint8Array[];
+  assert.deepEqual([...new Uint32Array(sum.buffer)], [
+    0x10101011,
+    0x10101012,
+    0x10101013,
+    0x10101014,
+  ]);
+  assert.deepEqual(inst.invoke("multi", [-5n, 0x3f80_0000]), [0x3f80_0000, -5n, -1]);
+  assert.equal(inst.readGlobal("g"), 0xffa0_0001);
+});
+
+Deno.test("link errors use the spec's phrases", async () => {
+  const engine = singlepass({ cache: false });
+  const m = wat(`(module (import "env" "f" (func (param i32))) (import "env" "g" (global i64)))`);
+  await assert.rejects(
+    () => engine.compile(m).instantiate({ env: { f: () => {} } }),
+    (e) => e instanceof LinkError && e.message.startsWith("unknown import"),
+  );
+  await assert.rejects(
+    () => engine.compile(m).instantiate({ env: { f: () => {}, g: 1 } }),
+    (e) => e instanceof LinkError && e.message.startsWith("incompatible import type"),
+  );
+  const other = await engine.compile(wat(`(module (func (export "f") (param i64)))`)).instantiate();
+  await assert.rejects(
+    () => engine.compile(m).instantiate({ env: { f: other.exports.f, g: 1n } }),
+    (e) => e instanceof LinkError && e.message.startsWith("incompatible import type"),
+  );
+});
+
+Deno.test("a trap in a data segment or the start function fails instantiation", async () => {
+  const engine = singlepass({ cache: false });
+  await assert.rejects(
+    () => engine.compile(wat(`(module (memory 1) (data (i32.const 65535) "ab"))`)).instantiate(),
+    (e) => e instanceof Trap && e.message === "out of bounds memory access",
+  );
+  await assert.rejects(
+    () => engine.compile(wat(`(module (func $s unreachable) (start $s))`)).instantiate(),
+    (e) => e instanceof Trap && e.message === "unreachable",
+  );
+});
+
+const SPIN = `(module
+  (func (export "spin") (loop $l (br $l)))
+  (func $rec (export "rec") (call $rec)))`;
+
+Deno.test("a set interrupt flag traps at loop headers and function entries", async () => {
+  const flag = createInterruptFlag();
+  const inst = await instantiateWat(SPIN, { maxWasmStack: 1_000_000 }, {}, { interrupt: flag });
+  interrupt(flag);
+  assert.throws(
+    () => inst.invoke("spin", []),
+    (e) => e instanceof Trap && e.message === "interrupted",
+  );
+  assert.throws(
+    () => inst.invoke("rec", []),
+    (e) => e instanceof Trap && e.message === "interrupted",
+  );
+});
+
+Deno.test("a watchdog stops an infinite loop within 100 ms of its deadline", async () => {
+  const inst0 = await instantiateWat(SPIN); // compile before starting the clock
+  const dog = startWatchdog({ timeoutMs: 150 });
+  try {
+    await dog.ready;
+    const inst = await instantiateWat(SPIN, {}, {}, { interrupt: dog.flag });
+    void inst0;
+    const t0 = performance.now();
+    assert.throws(
+      () => inst.invoke("spin", []),
+      (e) => e instanceof Trap && e.message === "interrupted",
+    );
+    assert.ok(performance.now() - t0 < 150 + 100, `stopped after ${performance.now() - t0} ms`);
+  } finally {
+    dog.stop();
+  }
+});
+
+Deno.test("fuel runs out with all fuel consumed, and is counted", async () => {
+  const src = `(module
+    (func (export "spin") (loop $l (br $l)))
+    (func (export "count") (param i32) (result i32)
+      (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (local.get 0)))`;
+  const inst = await instantiateWat(src, { fuel: true }, {}, { fuel: 10_000 });
+  assert.equal(inst.fuel, 10_000);
+  assert.deepEqual(inst.invoke("count", [100]), [0]);
+  const used = 10_000 - inst.fuel;
+  assert.ok(used >= 100 * 5 && used <= 100 * 8, `used ${used}`); // 5 instructions per iteration
+  assert.throws(
+    () => inst.invoke("spin", []),
+    (e) => e instanceof Exhaustion && e.message === "all fuel consumed",
+  );
+  assert.ok(inst.fuel < 0);
+  inst.fuel = 1000;
+  assert.deepEqual(inst.invoke("count", [10]), [0]);
+});
+
+Deno.test("a Promise-returning import suspends the guest while timers run (JSPI)", async () => {
+  const inst = await instantiateWat(
+    `(module
+      (import "env" "sleep" (func $sleep (param i32) (result i32)))
+      (func (export "run") (result i32)
+        (i32.add (call $sleep (i32.const 20)) (call $sleep (i32.const 20)))))`,
+    {},
+    {
+      env: {
+        sleep: maySuspend((ms: number) => new Promise((r) => setTimeout(() => r(ms), ms))),
+      },
+    },
+  );
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  try {
+    const result = inst.invoke("run", []);
+    assert.ok(result instanceof Promise);
+    assert.deepEqual(await result, [40]);
+    assert.ok(ticks > 5, `timers ran ${ticks} times while the guest waited`);
+  } finally {
+    clearInterval(timer);
+  }
+});
+
+Deno.test("an async import's instance passes its async-ness on to importers", async () => {
+  const engine = singlepass({ cache: false });
+  const a = await engine.compile(wat(`(module
+    (import "env" "get" (func $get (result i32)))
+    (func (export "get") (result i32) (call $get)))`))
+    .instantiate({ env: { get: async () => await Promise.resolve(7) } });
+  const b = await engine.compile(wat(`(module
+    (import "a" "get" (func $get (result i32)))
+    (func (export "twice") (result i32) (i32.add (call $get) (call $get))))`))
+    .instantiate({ a: a.exports });
+  assert.deepEqual(await b.invoke("twice", []), [14]);
+});
+
+Deno.test("memories are bounded by maxMemoryBytes", async () => {
+  const src = `(module (memory (export "m") 1) (func (export "grow") (param i32) (result i32)
+    (memory.grow (local.get 0))))`;
+  const inst = await instantiateWat(src, { maxMemoryBytes: 4 * 65536 });
+  assert.deepEqual(inst.invoke("grow", [3]), [1]);
+  assert.deepEqual(inst.invoke("grow", [1]), [-1]);
+  await assert.rejects(
+    () => instantiateWat(`(module (memory 8))`, { maxMemoryBytes: 65536 }),
+    (e) => e instanceof LinkError,
+  );
+});
+
+Deno.test("call_indirect through a private table traps with the spec's phrases", async () => {
+  const inst = await instantiateWat(`(module
+    (type $v (func)) (type $i (func (result i32)))
+    (table 3 funcref) (elem (i32.const 1) $f)
+    (func $f)
+    (func (export "call") (param i32) (call_indirect (type $v) (local.get 0)))
+    (func (export "sig") (drop (call_indirect (type $i) (i32.const 1)))))`);
+  assert.deepEqual(inst.invoke("call", [1]), []);
+  const expect: [string, number[], string][] = [
+    ["call", [5], "undefined element"],
+    ["call", [2], "uninitialized element"],
+    ["sig", [], "indirect call type mismatch"],
+  ];
+  for (const [name, args, message] of expect) {
+    assert.throws(() => inst.invoke(name, args), (e) => e instanceof Trap && e.message === message);
+  }
+});
+
+Deno.test("a start function may suspend, and an async instance's exports return Promises", async () => {
+  let resolved = false;
+  const inst = await instantiateWat(
+    `(module
+      (import "env" "fetch" (func $fetch (result i32)))
+      (global $g (mut i32) (i32.const 0))
+      (func $start (global.set $g (call $fetch)))
+      (start $start)
+      (func (export "get") (result i32) (global.get $g)))`,
+    {},
+    {
+      env: {
+        fetch: async () => {
+          await new Promise((r) => setTimeout(r, 5));
+          resolved = true;
+          return 9;
+        },
+      },
+    },
+  );
+  assert.ok(resolved, "instantiate waited for the start function");
+  const got = (inst.exports.get as () => Promise<number>)();
+  assert.ok(got instanceof Promise);
+  assert.equal(await got, 9);
+});

@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { decode } from "../binary/decode.ts";
+import { encode } from "../binary/encode.ts";
+import type { Code } from "../module.ts";
+import { forEachInstr, Op } from "../opcodes.ts";
+import { fixtureFiles } from "../../tests/_fixtures.ts";
+import { wat } from "./_testing.ts";
+import { guard } from "./guard.ts";
+import { FLAG_IMPORT, GUARD_MODULE, START_EXPORT } from "./layout.ts";
+
+function opsOf(code: Code): number[] {
+  const out: number[] = [];
+  forEachInstr(code, (id) => out.push(id));
+  return out;
+}
+
+Deno.test("every fixture, guarded with and without fuel, is valid for the host engine", () => {
+  for (const file of fixtureFiles()) {
+    const m = decode(Deno.readFileSync(file));
+    for (const fuel of [false, true]) {
+      const bytes = encode(guard(m, { maxWasmStack: 1000, fuel }).module);
+      assert.ok(WebAssembly.validate(bytes), `${file} fuel=${fuel}`);
+    }
+  }
+});
+
+const SRC = `(module
+  (import "env" "log" (func $log (param i32)))
+  (memory 1)
+  (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (func $caller (export "caller") (param i32) (result i32) (call $leaf (local.get 0)))
+  (func $looper (loop $l (br $l)))
+  (func $start (call $log (i32.const 1)))
+  (start $start))`;
+
+Deno.test("layout: thunks keep the indices, inner bodies follow, guard imports come last", () => {
+  const m = wat(SRC);
+  const { module: g, layout } = guard(m, { maxWasmStack: 1000, fuel: false });
+  assert.equal(layout.importedFuncs, 1);
+  assert.equal(layout.innerBase, 5);
+  // 4 thunks, 4 inner bodies, no raw wrappers (no floats), entry thunks of $caller and $start.
+  assert.equal(g.funcs.length, 10);
+  assert.equal(g.start, null);
+  const start = g.exports.find((e) => e.name === START_EXPORT)!.index;
+  assert.equal(start, 10);
+  const startBody = g.funcs[start - 1].body;
+  assert.deepEqual([...startBody.ops.slice(0, 2)], [Op.i32_const, 1]); // depth 1, no global read
+  assert.equal(startBody.ops.at(-2), layout.innerBase + 3);
+  assert.deepEqual(g.imports.map((i) => `${i.module} ${i.name}`), [
+    "env log",
+    `${GUARD_MODULE} depth`,
+    `${GUARD_MODULE} reason`,
+    `${GUARD_MODULE} memory0`,
+    `${GUARD_MODULE} ${FLAG_IMPORT}`,
+  ]);
+  assert.equal(layout.flagMemory, 1);
+  assert.deepEqual(g.memories, []);
+  // Thunks call their inner body.
+  const thunk = opsOf(g.funcs[1].body);
+  assert.equal(thunk.at(-2), Op.call);
+  assert.equal(g.funcs[1].body.ops.at(-2), layout.innerBase + 1);
+});
+
+Deno.test("a body that calls nothing gets no entry guard; loops get a header guard", () => {
+  const m = wat(SRC);
+  const { module: g, layout } = guard(m, { maxWasmStack: 1000, fuel: false });
+  const inner = (i: number) => opsOf(g.funcs[layout.innerBase - layout.importedFuncs + i].body);
+  assert.deepEqual(inner(0), opsOf(m.funcs[0].body)); // $leaf: unchanged
+  assert.ok(inner(1).includes(Op.unreachable)); // $caller: entry guard
+  assert.ok(inner(2).includes(Op.i32_load)); // $looper: the header reads the flag
+});
+
+Deno.test("every emitted instruction carries an original instruction's offset", () => {
+  const file = fixtureFiles().find((f) => f.endsWith("qsort.wasm"))!;
+  const m = decode(Deno.readFileSync(file));
+  const originals = new Set<number>();
+  for (const f of m.funcs) for (const o of f.body.offsets) originals.add(o);
+  const { module: g, layout } = guard(m, { maxWasmStack: 1000, fuel: true });
+  for (let i = layout.innerBase; i < layout.wrapperBase; i++) {
+    for (const o of g.funcs[i - layout.importedFuncs].body.offsets) assert.ok(originals.has(o));
+  }
+});
+
+Deno.test("fuel: inner bodies take and return it; return becomes a branch out", () => {
+  const m = wat(`(module (func (export "f") (param i32) (result i32)
+    (if (local.get 0) (then (return (i32.const 1)))) (i32.const 2)))`);
+  const { module: g, layout } = guard(m, { maxWasmStack: 1000, fuel: true });
+  const inner = g.funcs[layout.innerBase];
+  const t = g.types[inner.type].composite;
+  assert.ok(t.kind === "func");
+  assert.deepEqual([t.params.length, t.results.length], [3, 2]);
+  assert.ok(!opsOf(inner.body).includes(Op.return));
+});
+
+Deno.test("a private table holds inner bodies, and its functions stay declared", () => {
+  const m = wat(`(module (type $t (func (result i32))) (table 1 funcref) (elem (i32.const 0) $f)
+    (func $f (result i32) (i32.const 7))
+    (func (export "g") (result i32) (call_indirect (type $t) (i32.const 0)))
+    (func (export "h") (result funcref) (ref.func $f)))`);
+  const { module: g, layout } = guard(m, { maxWasmStack: 1000, fuel: false });
+  assert.deepEqual(g.elems[0].init, { kind: "funcs", funcs: [layout.innerBase] });
+  assert.equal(g.elems.at(-1)?.mode, "declarative");
+  assert.ok(WebAssembly.validate(encode(g)));
+});
+
+Deno.test("a loop that starts by calling a guarded body leaves the check to the callee", () => {
+  const m = wat(`(module
+    (func $leaf)
+    (func $guarded (call $leaf))
+    (func (loop $l (call $guarded) (br $l)))
+    (func (loop $l (call $leaf) (br $l)))
+    (func (loop $l (br_if $l (i32.const 0)) (call $guarded) (br $l))))`);
+  const { module: g, layout } = guard(m, { maxWasmStack: 1000, fuel: false });
+  const loads = (i: number) =>
+    opsOf(g.funcs[layout.innerBase + i].body).filter((id) => id === Op.i32_load).length;
+  assert.equal(loads(2), 1); // the entry guard only
+  assert.equal(loads(3), 2); // entry + header: $leaf has no guard
+  assert.equal(loads(4), 2); // the call is not on every path through the header
+});
+
+Deno.test("the names the guard pass adds cannot clash with the module's", () => {
+  const options = { maxWasmStack: 1000, fuel: false };
+  assert.throws(
+    () => guard(wat(`(module (func (export "\\00kwasm:start")))`), options),
+    WebAssembly.CompileError,
+  );
+  assert.throws(
+    () => guard(wat(`(module (import "${GUARD_MODULE}" "x" (func)))`), options),
+    WebAssembly.CompileError,
+  );
+});
