@@ -5,6 +5,7 @@
  * where any failure becomes a single `kwasm: …` line and an exit code.
  *
  * ```sh
+ * deno run -A cli.ts run app.wasm arg1 arg2
  * deno run -A cli.ts validate m.wasm
  * deno run -A cli.ts inspect --json m.wasm
  * deno run -A cli.ts wat2wasm m.wat -o m.wasm
@@ -27,6 +28,7 @@ import {
   reportError,
 } from "./cli/_io.ts";
 import { inspectCommand } from "./cli/inspect.ts";
+import { runCommand } from "./cli/run.ts";
 import { validateCommand } from "./cli/validate.ts";
 import { wasm2watCommand } from "./cli/wasm2wat.ts";
 import { wastCommand } from "./cli/wast.ts";
@@ -42,12 +44,7 @@ export const VERSION: string = denoJson.version;
  * planned but not implemented yet: help lists it, invoking it exits 2.
  */
 const COMMANDS: readonly Command[] = [
-  // not yet available
-  {
-    name: "run",
-    summary: "run a WebAssembly program (WASI preview1)",
-    help: "Usage: kwasm run [options] FILE [ARGS...]\n",
-  },
+  runCommand,
   validateCommand,
   inspectCommand,
   wastCommand,

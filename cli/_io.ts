@@ -18,7 +18,27 @@ export const EXIT_FAILURE = 1;
 /** Exit code for a usage error (unknown command or option, missing argument). */
 export const EXIT_USAGE = 2;
 
-/** Where a command writes: standard output and standard error, each maybe colored. */
+/** A byte stream a guest program writes to (its stdout or stderr); `Deno.stdout` is one. */
+export interface ByteSink {
+  /** Writes some of `p`; returns how many bytes were written. */
+  writeSync(p: Uint8Array): number;
+  /** True for an interactive terminal. */
+  isTerminal?(): boolean;
+}
+
+/** A byte stream a guest program reads from (its stdin); `Deno.stdin` is one. */
+export interface ByteSource {
+  /** Reads into `p`: bytes read, or null at end of input. */
+  read(p: Uint8Array): Promise<number | null>;
+  /** True for an interactive terminal. */
+  isTerminal?(): boolean;
+}
+
+/**
+ * Where a command writes: standard output and standard error, each maybe
+ * colored. A program run by `kwasm run` reads and writes bytes: through
+ * `rawOut`, `rawErr` and `stdin` when given (see {@linkcode guestStreams}).
+ */
 export interface Output {
   /** Writes `text` (newlines included) to standard output. */
   out(text: string): void;
@@ -28,6 +48,59 @@ export interface Output {
   readonly colorOut: boolean;
   /** Whether standard error may carry ANSI colors. */
   readonly colorErr: boolean;
+  /** Standard output as bytes, for a guest's writes. Default: decoded and passed to `out`. */
+  readonly rawOut?: ByteSink;
+  /** Standard error as bytes, for a guest's writes. Default: decoded and passed to `err`. */
+  readonly rawErr?: ByteSink;
+  /** Standard input, for a guest's reads. Default: empty. */
+  readonly stdin?: ByteSource;
+}
+
+/** The byte streams of a guest program run with output `io`. */
+export interface GuestStreams {
+  /** The guest's stdin. */
+  stdin: ByteSource;
+  /** The guest's stdout. */
+  stdout: ByteSink;
+  /** The guest's stderr. */
+  stderr: ByteSink;
+}
+
+/** A sink that decodes UTF-8 (across writes) and hands the text to `write`. */
+function textSink(write: (text: string) => void): ByteSink {
+  const decoder = new TextDecoder();
+  return {
+    writeSync(p) {
+      write(decoder.decode(p, { stream: true }));
+      return p.length;
+    },
+  };
+}
+
+/** A source that holds `data` and then ends. */
+function bytesSource(data: Uint8Array): ByteSource {
+  let rest = data;
+  return {
+    read(p) {
+      if (rest.length === 0) return Promise.resolve(null);
+      const n = Math.min(p.length, rest.length);
+      p.set(rest.subarray(0, n));
+      rest = rest.subarray(n);
+      return Promise.resolve(n);
+    },
+  };
+}
+
+/**
+ * The streams a guest program gets under output `io`: its raw streams when
+ * it has them, else text sinks over `out`/`err` and an empty stdin.
+ */
+export function guestStreams(io: Output): GuestStreams {
+  return {
+    stdin: io.stdin ?? bytesSource(new Uint8Array()),
+    stdout: io.rawOut ?? textSink((text) => io.out(text)),
+    stderr: io.rawErr ?? textSink((text) => io.err(text)),
+  };
 }
 
 /** An {@linkcode Output} that keeps everything written, for tests. */
@@ -60,18 +133,34 @@ export function processOutput(): Output {
     err: (text) => writeAll(Deno.stderr, text),
     colorOut: !Deno.noColor && Deno.stdout.isTerminal(),
     colorErr: !Deno.noColor && Deno.stderr.isTerminal(),
+    rawOut: Deno.stdout,
+    rawErr: Deno.stderr,
+    stdin: Deno.stdin,
   };
 }
 
-/** An output that records what is written and never colors. */
-export function captureOutput(): CapturedOutput {
+/** Options of {@linkcode captureOutput}. */
+export interface CaptureOptions {
+  /** What a guest program reads on stdin (default: nothing). */
+  stdin?: string | Uint8Array;
+}
+
+/**
+ * An output that records what is written and never colors. A guest's bytes
+ * are decoded as UTF-8 into the same text.
+ */
+export function captureOutput(options: CaptureOptions = {}): CapturedOutput {
   let stdout = "";
   let stderr = "";
+  const input = options.stdin ?? new Uint8Array();
   return {
     out: (text) => void (stdout += text),
     err: (text) => void (stderr += text),
     colorOut: false,
     colorErr: false,
+    rawOut: textSink((text) => stdout += text),
+    rawErr: textSink((text) => stderr += text),
+    stdin: bytesSource(typeof input === "string" ? encoder.encode(input) : input),
     get stdout() {
       return stdout;
     },
@@ -117,8 +206,11 @@ export async function readInput(path: string): Promise<Uint8Array> {
   }
 }
 
-/** The OS's own words for why a read or write failed, without Deno's decorations. */
-function osErrorReason(e: unknown): string {
+/**
+ * The OS's own words for why a file operation failed, without Deno's
+ * decorations: `No such file or directory`.
+ */
+export function osErrorReason(e: unknown): string {
   if (e instanceof Deno.errors.NotCapable) {
     return "Permission denied (run with --allow-read)";
   }

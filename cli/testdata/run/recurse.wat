@@ -1,0 +1,4 @@
+;; Unbounded recursion: "call stack exhausted".
+(module
+  (func $down (export "_start") (call $down))
+)

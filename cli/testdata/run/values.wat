@@ -1,0 +1,22 @@
+;; Exports of every number type, for `kwasm run --invoke`.
+(module
+  (func (export "add_i32") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1)))
+  (func (export "add_i64") (param i64 i64) (result i64)
+    (i64.add (local.get 0) (local.get 1)))
+  (func (export "div_f32") (param f32 f32) (result f32)
+    (f32.div (local.get 0) (local.get 1)))
+  (func (export "div_f64") (param f64 f64) (result f64)
+    (f64.div (local.get 0) (local.get 1)))
+  ;; One result of each type: i32 -1, i64 min, f32 0.1, f64 -0, NaN with a payload, v128.
+  (func (export "all") (result i32 i64 f32 f64 f64 v128)
+    (i32.const -1)
+    (i64.const -9223372036854775808)
+    (f32.const 0.1)
+    (f64.const -0)
+    (f64.const -nan:0x1234)
+    (v128.const i32x4 1 0 0 0x80000000))
+  (func (export "null_ref") (result funcref externref)
+    (ref.null func) (ref.null extern))
+  (func (export "nothing"))
+)
