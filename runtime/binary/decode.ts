@@ -16,13 +16,12 @@
  */
 
 import { MalformedError } from "../errors.ts";
-import { emptyModule, type Module, SectionId } from "../module.ts";
+import { emptyModule, type Func, type Module, SectionId } from "../module.ts";
 import { CodeDecoder } from "./instructions.ts";
 import { readNames } from "./names.ts";
 import { readTypeSection } from "./read_types.ts";
 import { Reader, UNEXPECTED_END } from "./reader.ts";
 import {
-  type Body,
   readCodeSection,
   readDataSection,
   readElementSection,
@@ -82,7 +81,7 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Module {
   const dec = new CodeDecoder();
   const maxId = r.wasm3 ? SectionId.tag : SectionId.dataCount;
   let funcTypes: number[] = [];
-  let bodies: Body[] = [];
+  let funcs: Func[] = [];
   let lastRank = 0;
   let lastId = 0; // id of the last known section, for custom section placement
 
@@ -136,7 +135,7 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Module {
         break;
       case SectionId.code:
         dec.reserve(size);
-        bodies = readCodeSection(r, dec);
+        funcs = readCodeSection(r, dec, funcTypes);
         break;
       case SectionId.data:
         readDataSection(r, m, dec);
@@ -146,7 +145,7 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Module {
     if (id !== SectionId.custom) lastId = id;
   }
 
-  if (funcTypes.length !== bodies.length) {
+  if (funcTypes.length !== funcs.length) {
     r.fail("function and code section have inconsistent lengths", bytes.length);
   }
   if (m.dataCount !== null && m.dataCount !== m.datas.length) {
@@ -154,10 +153,7 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Module {
   }
   if (m.dataCount === null && dec.dataUse >= 0) r.fail("data count section required", dec.dataUse);
   dec.finish();
-  for (let i = 0; i < bodies.length; i++) {
-    const b = bodies[i];
-    m.funcs.push({ type: funcTypes[i], locals: b.locals, body: b.body, offset: b.offset });
-  }
+  m.funcs = funcs;
   return m;
 }
 

@@ -24,7 +24,10 @@ import { BYTE_OPS, FC_OPS, FD_OPS, type Imm, Op, OPS } from "../opcodes.ts";
 import { readBlockType, readHeapType, readValType } from "./read_types.ts";
 import { type Reader, UNEXPECTED_END } from "./reader.ts";
 
-// How to read an opcode's immediates: one small integer per opcode id.
+// How to read an opcode's immediates: one small integer per opcode id. The
+// fast loop of `read` matches the commonest kinds as literals (`case 5 /*
+// K_U32 */`): in optimized code a module-level constant is a memory load
+// and a type check on every use, a literal costs nothing.
 const K_NONE = 0;
 const K_BLOCK = 1; // block, loop
 const K_IF = 2;
@@ -88,6 +91,16 @@ const KIND: Uint8Array = (() => {
   return kind;
 })();
 
+/**
+ * Opcode id and immediate kind of each one-byte opcode, packed as
+ * `id | kind << 10` so that one load yields both; -1 for the prefixes and
+ * illegal bytes.
+ */
+const BYTE_INFO: Int32Array = Int32Array.from(
+  BYTE_OPS,
+  (id) => id < 0 ? -1 : id | (KIND[id] << 10),
+);
+
 // Control stack entries: what kind of block is open.
 const CTL_BLOCK = 0; // block, loop, or if after its else
 const CTL_IF = 1; // if before any else
@@ -98,6 +111,10 @@ const NO_OFFSETS = new Uint32Array(0);
 
 /** Most words one instruction with fixed-size immediates takes (opcode + memarg + lane). */
 const MAX_FIXED_WORDS = 6;
+/** Most words an instruction of the fast loop writes (opcode + memarg). */
+const MAX_FAST_WORDS = 5;
+/** Bytes the fast loop may read past the start of an instruction (f64.const). */
+const FAST_LOOKAHEAD = 9;
 
 function hex2(n: number): string {
   return n.toString(16).padStart(2, "0");
@@ -114,9 +131,13 @@ function hex2(n: number): string {
  * much as the decoding itself. So the `ops` (and `offsets`) of all codes of
  * a module share one `ArrayBuffer`.
  *
- * The loop keeps the buffers and their lengths in local variables and makes
- * room once per instruction for the longest fixed-size one; `br_table` and
- * typed `select` make room for their lists.
+ * The loop keeps the buffers and their lengths in local variables. An inner
+ * loop without calls decodes the commonest instructions (nearly all of
+ * compiled code) with their immediates read inline, bounded so that it needs
+ * neither room nor end-of-input checks per instruction; the rest go one at a
+ * time through the general path, which makes room for the longest
+ * fixed-size instruction (and `br_table` and typed `select` for their lists)
+ * and reads immediates with the {@linkcode Reader}.
  *
  * @example
  * ```ts
@@ -154,6 +175,7 @@ export class CodeDecoder {
   read(r: Reader): Code {
     const bytes = r.bytes;
     const end = r.end;
+    const byteInfo = BYTE_INFO;
     let ops = this.#ops;
     let offsets = this.#offsets;
     let len = this.#len;
@@ -162,14 +184,149 @@ export class CodeDecoder {
     let depth = 0;
     this.#opsStart.push(len);
     this.#offsetsStart.push(count);
-    // The position lives in a local through the fast paths below and is
-    // handed to the reader only for the other immediates.
-    let pos = r.pos;
+    // The position lives in a local through the fast loop and is handed to
+    // the reader only for the other immediates. (`| 0` on integers from
+    // fields and calls keeps the loop variables untagged int32s in V8.)
+    let pos = r.pos | 0;
     for (;;) {
-      const at = pos;
-      if (at >= end) r.fail(UNEXPECTED_END, end);
+      // The fast loop: the commonest instructions with their immediates
+      // read inline. It makes no calls and is bounded so that it needs no
+      // checks of its own: `stop` leaves room in both buffers for every
+      // instruction it can start and keeps its reads inside the binary.
+      let stop = end - FAST_LOOKAHEAD;
+      const room = Math.min(((ops.length - len) / MAX_FAST_WORDS) | 0, offsets.length - count);
+      if (pos + room < stop) stop = pos + room;
+      fast: while (pos < stop) {
+        const at = pos;
+        const info = byteInfo[bytes[at]];
+        const b1 = bytes[at + 1];
+        const kind = info >> 10;
+        // The three commonest shapes (three instructions in four) are tested
+        // first: measurably faster than letting the switch dispatch them.
+        if (kind === 0 /* K_NONE */) {
+          offsets[count++] = at;
+          ops[len++] = info;
+          pos = at + 1;
+          continue;
+        }
+        if (kind === 5 /* K_U32 */ && b1 < 0x80) {
+          offsets[count++] = at;
+          ops[len] = info & 0x3ff;
+          ops[len + 1] = b1;
+          len += 2;
+          pos = at + 2;
+          continue;
+        }
+        if (kind === 11 /* K_I32 */ && b1 < 0x80) {
+          offsets[count++] = at;
+          ops[len] = info & 0x3ff;
+          ops[len + 1] = (b1 << 25) >> 25; // sign-extend 7 bits
+          len += 2;
+          pos = at + 2;
+          continue;
+        }
+        switch (kind) {
+          case 5 /* K_U32 */:
+          case 11 /* K_I32 */: {
+            // An index or i32 constant in a LEB128 of two to five bytes.
+            const signed = kind === 11;
+            let v = b1 & 0x7f;
+            let p = at + 2;
+            let b = 0;
+            let shift = 7;
+            do {
+              b = bytes[p++];
+              v |= (b & 0x7f) << shift;
+              shift += 7;
+            } while (b >= 0x80 && shift < 35);
+            if (shift < 35) {
+              if (signed && (b & 0x40) !== 0) v |= -1 << shift; // sign-extend
+            } else {
+              // A fifth byte must end the number and hold no bits the value
+              // has no room for: u32, none above bit 3; s32, bits 4-6
+              // repeating the sign bit 3. Else the reader reports the error.
+              const extra = signed ? b & 0x78 : b & 0x70;
+              if (b >= 0x80 || (extra !== 0 && !(signed && extra === 0x78))) break fast;
+            }
+            offsets[count++] = at;
+            ops[len] = info & 0x3ff;
+            ops[len + 1] = v;
+            len += 2;
+            pos = p;
+            continue fast;
+          }
+          case 12 /* K_I64 */:
+            if (b1 >= 0x80) break fast;
+            offsets[count++] = at;
+            ops[len] = info & 0x3ff;
+            ops[len + 1] = (b1 << 25) >> 25; // sign-extend 7 bits
+            ops[len + 2] = (b1 << 25) >> 31;
+            len += 3;
+            pos = at + 2;
+            continue fast;
+          case 9 /* K_MEMARG */: {
+            // Alignment below 32 (and so memory 0, in 3.0 too), one-byte offset.
+            const b2 = bytes[at + 2];
+            if (b1 >= 32 || b2 >= 0x80) break fast;
+            offsets[count++] = at;
+            ops[len] = info & 0x3ff;
+            ops[len + 1] = b1; // align
+            ops[len + 2] = 0; // memory 0
+            ops[len + 3] = b2; // offset
+            ops[len + 4] = 0;
+            len += 5;
+            pos = at + 3;
+            continue fast;
+          }
+          case 4 /* K_END */:
+            offsets[count++] = at;
+            ops[len++] = info & 0x3ff;
+            pos = at + 1;
+            if (depth === 0) return this.#close(r, pos, len, count);
+            depth--;
+            continue fast;
+          case 1 /* K_BLOCK */: {
+            // The empty block type, or a 2.0 value type.
+            let bt = -0x40; // BLOCK_EMPTY
+            if (b1 !== 0x40) {
+              if (b1 < 0x7b || b1 > 0x7f) break fast; // v128 … i32
+              bt = ~b1; // blockOfValType
+            }
+            if (depth === ctl.length) break fast;
+            offsets[count++] = at;
+            ops[len] = info & 0x3ff;
+            ops[len + 1] = bt;
+            ctl[depth++] = 0; // CTL_BLOCK
+            len += 2;
+            pos = at + 2;
+            continue fast;
+          }
+          case 14 /* K_F64 */:
+            offsets[count++] = at;
+            ops[len] = info & 0x3ff;
+            ops[len + 1] = b1 | (bytes[at + 2] << 8) | (bytes[at + 3] << 16) |
+              (bytes[at + 4] << 24);
+            ops[len + 2] = bytes[at + 5] | (bytes[at + 6] << 8) | (bytes[at + 7] << 16) |
+              (bytes[at + 8] << 24);
+            len += 3;
+            pos = at + 9;
+            continue fast;
+          case 13 /* K_F32 */:
+            offsets[count++] = at;
+            ops[len] = info & 0x3ff;
+            ops[len + 1] = b1 | (bytes[at + 2] << 8) | (bytes[at + 3] << 16) |
+              (bytes[at + 4] << 24);
+            len += 2;
+            pos = at + 5;
+            continue fast;
+        }
+        break;
+      }
+      // Any other instruction, one at a time.
       if (len + MAX_FIXED_WORDS > ops.length) ops = this.#growOps(len, len + MAX_FIXED_WORDS);
       if (count === offsets.length) offsets = this.#growOffsets(count, count + 1);
+      const at = pos;
+      if (at >= end) r.fail(UNEXPECTED_END, end);
       const b = bytes[at];
       pos = at + 1;
       let id = BYTE_OPS[b];
@@ -182,37 +339,8 @@ export class CodeDecoder {
       ops[len++] = id;
       const kind = KIND[id];
       if (kind === K_NONE) continue;
-      // Fast paths: an immediate in one LEB128 byte (most of them).
-      const b1 = pos < end ? bytes[pos] : 0x80;
-      if (b1 < 0x80) {
-        if (kind === K_U32) {
-          ops[len++] = b1;
-          pos++;
-          continue;
-        }
-        if (kind === K_I32) {
-          ops[len++] = (b1 << 25) >> 25; // sign-extend 7 bits
-          pos++;
-          continue;
-        }
-        if (kind === K_MEMARG && b1 < 32 && pos + 1 < end && bytes[pos + 1] < 0x80) {
-          ops[len++] = b1; // align
-          ops[len++] = 0; // memory 0
-          ops[len++] = bytes[pos + 1]; // offset
-          ops[len++] = 0;
-          pos += 2;
-          continue;
-        }
-      }
       if (kind === K_END) {
-        if (depth === 0) {
-          r.pos = pos;
-          this.#len = len;
-          this.#count = count;
-          const code: Code = { ops: NO_OPS, offsets: NO_OFFSETS };
-          this.#codes.push(code);
-          return code;
-        }
+        if (depth === 0) return this.#close(r, pos, len, count);
         depth--;
         continue;
       }
@@ -302,8 +430,18 @@ export class CodeDecoder {
           ops[len++] = this.#memIndex(r);
           break;
       }
-      pos = r.pos;
+      pos = r.pos | 0;
     }
+  }
+
+  /** Ends the sequence being read at `pos`, with `len` words and `count` instructions in all. */
+  #close(r: Reader, pos: number, len: number, count: number): Code {
+    r.pos = pos;
+    this.#len = len;
+    this.#count = count;
+    const code: Code = { ops: NO_OPS, offsets: NO_OFFSETS };
+    this.#codes.push(code);
+    return code;
   }
 
   /**
@@ -334,12 +472,19 @@ export class CodeDecoder {
     const opsStart = this.#opsStart;
     const offsetsStart = this.#offsetsStart;
     const n = codes.length;
+    // Views made with the constructor: `subarray` costs half as much again
+    // (it looks up a species constructor), for thousands of functions.
+    const opsBuffer = ops.buffer, opsAt = ops.byteOffset;
+    const offsetsBuffer = offsets.buffer, offsetsAt = offsets.byteOffset;
     for (let i = 0; i < n; i++) {
       const last = i === n - 1;
-      codes[i].ops = ops.subarray(opsStart[i], last ? this.#len : opsStart[i + 1]);
-      codes[i].offsets = offsets.subarray(
-        offsetsStart[i],
-        last ? this.#count : offsetsStart[i + 1],
+      const o = opsStart[i], c = offsetsStart[i];
+      const code = codes[i];
+      code.ops = new Int32Array(opsBuffer, opsAt + 4 * o, (last ? this.#len : opsStart[i + 1]) - o);
+      code.offsets = new Uint32Array(
+        offsetsBuffer,
+        offsetsAt + 4 * c,
+        (last ? this.#count : offsetsStart[i + 1]) - c,
       );
     }
     // Start afresh: the finished codes own the old buffers.

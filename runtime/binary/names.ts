@@ -21,59 +21,48 @@ function u32Size(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x20_0000 ? 3 : n < 0x1000_0000 ? 4 : 5;
 }
 
-/** Size of a name as encoded: length prefix plus UTF-8 bytes. */
-function nameSize(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00) {
-      n += 4; // a surrogate pair: one 4-byte sequence
-      i++;
-    } else n += 3;
-  }
-  return u32Size(n) + n;
-}
-
-/** Size of a name map (count, then index and name per entry). */
-function nameMapSize(map: Map<number, string>): number {
-  let n = u32Size(map.size);
-  for (const [index, name] of map) n += u32Size(index) + nameSize(name);
-  return n;
-}
-
-/** Size of a subsection with a payload of `n` bytes. */
-function subsectionSize(n: number): number {
-  return 1 + u32Size(n) + n;
-}
-
-/** Size of the canonical encoding of `names` (what an encoder writes for it). */
-function canonicalSize(names: Names): number {
-  let size = 0;
-  if (names.module !== null) size += subsectionSize(nameSize(names.module));
-  if (names.functions.size > 0) size += subsectionSize(nameMapSize(names.functions));
-  if (names.locals.size > 0) {
-    let n = u32Size(names.locals.size);
-    for (const [index, map] of names.locals) n += u32Size(index) + nameMapSize(map);
-    size += subsectionSize(n);
-  }
-  for (const sub of names.other ?? []) size += subsectionSize(sub.bytes.length);
-  return size;
-}
-
 /** A parse failure of the name section (not a module error). */
 class BadNames extends Error {}
 
+// The section is canonical — what the encoder writes back byte for byte —
+// when every LEB128 in it is minimal and no function or local subsection is
+// empty: names are UTF-8 checked by the decoder, so they re-encode to the
+// same bytes, and ids and indices are checked increasing as they are read.
+
+/** Reads a vector length or subsection size, which must be minimally encoded. */
+function count(r: Reader): number {
+  const at = r.pos;
+  const n = r.count();
+  if (r.pos - at !== u32Size(n)) throw new BadNames();
+  return n;
+}
+
+/** Reads an index, which must be minimally encoded. */
+function index(r: Reader): number {
+  const at = r.pos;
+  const n = r.u32();
+  if (r.pos - at !== u32Size(n)) throw new BadNames();
+  return n;
+}
+
+/** Reads a name, whose length must be minimally encoded. */
+function name(r: Reader): string {
+  const at = r.pos;
+  const n = r.u32();
+  if (r.pos - at !== u32Size(n)) throw new BadNames();
+  r.pos = at;
+  return r.name();
+}
+
 /** Reads a name map into `map`: a vector of (index, name), indices strictly increasing. */
 function readNameMap(r: Reader, map: Map<number, string>): void {
-  const n = r.count();
+  const n = count(r);
   let prev = -1;
   for (let i = 0; i < n; i++) {
-    const index = r.u32();
-    if (index <= prev) throw new BadNames();
-    prev = index;
-    map.set(index, r.name());
+    const x = index(r);
+    if (x <= prev) throw new BadNames();
+    prev = x;
+    map.set(x, name(r));
   }
 }
 
@@ -86,27 +75,29 @@ function parse(payload: Uint8Array, after: number): Names {
     const id = r.u8();
     if (id <= lastId) throw new BadNames();
     lastId = id;
-    const size = r.count();
+    const size = count(r);
     const start = r.pos;
     const end = start + size;
     if (end > r.end) throw new BadNames();
     switch (id) {
       case 0:
-        names.module = r.name();
+        names.module = name(r);
         break;
       case 1:
         readNameMap(r, names.functions);
+        if (names.functions.size === 0) throw new BadNames();
         break;
       case 2: {
-        const n = r.count();
+        const n = count(r);
+        if (n === 0) throw new BadNames();
         let prev = -1;
         for (let i = 0; i < n; i++) {
-          const index = r.u32();
-          if (index <= prev) throw new BadNames();
-          prev = index;
+          const x = index(r);
+          if (x <= prev) throw new BadNames();
+          prev = x;
           const map = new Map<number, string>();
           readNameMap(r, map);
-          names.locals.set(index, map);
+          names.locals.set(x, map);
         }
         break;
       }
@@ -117,7 +108,6 @@ function parse(payload: Uint8Array, after: number): Names {
     if (r.pos !== end) throw new BadNames();
   }
   if (other.length > 0) names.other = other;
-  if (canonicalSize(names) !== payload.length) throw new BadNames();
   return names;
 }
 

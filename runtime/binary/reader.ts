@@ -285,16 +285,23 @@ export class Reader {
     if (n > this.end - start) this.fail(UNEXPECTED_END, this.end);
     this.pos = start + n;
     const bytes = this.bytes;
-    // Short ASCII names (nearly all of them) skip the TextDecoder call.
+    // Short ASCII names (nearly all of them) skip the TextDecoder call, and
+    // are built four characters at a time (fewer intermediate strings).
     if (n <= 32) {
+      const stop = start + n;
       let s = "";
       let i = start;
-      for (; i < start + n; i++) {
+      for (; i + 4 <= stop; i += 4) {
+        const c0 = bytes[i], c1 = bytes[i + 1], c2 = bytes[i + 2], c3 = bytes[i + 3];
+        if ((c0 | c1 | c2 | c3) >= 0x80) break;
+        s += String.fromCharCode(c0, c1, c2, c3);
+      }
+      for (; i < stop; i++) {
         const c = bytes[i];
         if (c >= 0x80) break;
         s += String.fromCharCode(c);
       }
-      if (i === start + n) return s;
+      if (i === stop) return s;
     }
     try {
       return UTF8.decode(bytes.subarray(start, start + n));

@@ -13,6 +13,7 @@ import type {
   Data,
   Elem,
   ExternKind,
+  Func,
   ImportDesc,
   LocalGroup,
   Module,
@@ -28,16 +29,6 @@ import {
   readValType,
 } from "./read_types.ts";
 import type { Reader } from "./reader.ts";
-
-/** A function body from the code section, before it is paired with its type. */
-export interface Body {
-  /** Local declarations, as grouped in the binary. */
-  locals: LocalGroup[];
-  /** The instructions. */
-  body: Code;
-  /** Byte offset of the body's size field. */
-  offset: number;
-}
 
 const TWO_32 = 0x1_0000_0000;
 
@@ -188,13 +179,14 @@ export function readElementSection(r: Reader, m: Module, dec: CodeDecoder): void
 
 /**
  * Decodes the code section: each body's size, local groups (at most
- * 2^32 - 1 locals in all, else `"too many locals"`) and instructions. A body
- * that does not end exactly at its declared size is `"section size
- * mismatch"`.
+ * 2^32 - 1 locals in all, else `"too many locals"`) and instructions, as
+ * functions of the types `types` (the function section's; the caller checks
+ * that the two sections agree in length). A body that does not end exactly
+ * at its declared size is `"section size mismatch"`.
  */
-export function readCodeSection(r: Reader, dec: CodeDecoder): Body[] {
+export function readCodeSection(r: Reader, dec: CodeDecoder, types: number[]): Func[] {
   const n = r.count();
-  const out = new Array<Body>(n);
+  const out = new Array<Func>(n);
   for (let i = 0; i < n; i++) {
     const offset = r.pos;
     const size = r.count();
@@ -210,7 +202,7 @@ export function readCodeSection(r: Reader, dec: CodeDecoder): Body[] {
     if (total >= TWO_32) r.fail("too many locals", start);
     const body = dec.read(r);
     if (r.pos !== start + size) r.fail("section size mismatch", start);
-    out[i] = { locals, body, offset };
+    out[i] = { type: i < types.length ? types[i] : 0, locals, body, offset };
   }
   return out;
 }
