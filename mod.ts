@@ -55,6 +55,7 @@ export * from "./runtime/text/mod.ts";
 export { type RunOptions, runScript, type ScriptResult } from "./runtime/script/run.ts";
 export { interpEngine } from "./runtime/interp/mod.ts";
 export { engineByName, engineNames } from "./runtime/engines.ts";
+export { compile, type CompileOptions } from "./runtime/compile.ts";
 export type {
   CompiledModule,
   Engine,
