@@ -7,7 +7,7 @@
  * round. Results go to `bench/results/decode_validate.json`, and a chart of
  * the ratios to `bench/results/decode_validate.svg`.
  *
- *     deno task bench [FILE.wasm] [--rounds N]
+ *     deno run -A bench/decode_validate.ts [FILE.wasm] [--rounds N]
  */
 import { parseArgs } from "node:util";
 import { decode } from "../runtime/binary/decode.ts";

@@ -5,7 +5,7 @@
  * - **guards**: per compute kernel, the time of the guarded module (depth
  *   and interrupt guards) and of the fuel-metered one, relative to the
  *   untouched module, and the geometric mean (targets: guards ≤ 1.05,
- *   fuel ≤ 1.30). Kernels are `bench/kernels/*.wasm` (one export `run(n)`)
+ *   fuel ≤ 1.30). Kernels are `bench/kernels/*.wasm` (their `run(n)` export)
  *   and the WASI fixtures qsort, large and simd (`_start`, output discarded).
  *   Rounds alternate between the contenders; the table shows the fastest
  *   round of each (on a shared, noisy machine the minimum is the stablest
@@ -60,7 +60,7 @@ const KERNEL_ARGS: Record<string, number> = {
 
 const WASI_FIXTURES = ["qsort/qsort.wasm", "large/large.wasm", "simd/simd.wasm"];
 
-/** A `bench/kernels` module: `run(n)`, one instance for all rounds. */
+/** A `bench/kernels` module: its `run(n)` export, one instance for all rounds. */
 function computeKernel(name: string): Kernel {
   const bytes = Deno.readFileSync(repoPath(`bench/kernels/${name}.wasm`));
   const n = KERNEL_ARGS[name];

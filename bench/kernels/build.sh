@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Rebuild the benchmark kernels (bench/kernels/*.c → *.wasm): pure compute,
-# no libc, one export `run(n)`. Same toolchain and reproducibility rules as
+# Rebuild the compute kernels (bench/kernels/*.c → *.wasm): pure compute, no
+# libc, no imports. Each exports `run(n)` (bench/singlepass.ts picks n) and
+# `bench()`, a fixed-size run(n) that wabt's `wasm-interp --run-all-exports`
+# can call (bench/interp.ts). Same toolchain and reproducibility rules as
 # tests/fixtures/build.sh: compile with -O2, link without -O (so clang does
 # not run wasm-opt behind our back), MVP CPU except for the SIMD kernel.
 #
