@@ -2,7 +2,9 @@
  * `kwasm run [options] FILE [ARGS...]`: run a WebAssembly program, with
  * wasmtime's command line. The module (binary or `.wat`) is validated,
  * linked with WASI, compiled by the chosen backend and run under the kernel
- * loader, which stops it on `-W timeout` or Ctrl-C.
+ * loader, which stops it on `-W timeout` or Ctrl-C — or, with `--loader
+ * user`, in a permission-less Worker (`runUser`) whose WASI calls this
+ * process serves.
  *
  * ```text
  *   options ─▶ engine ─┐
@@ -19,9 +21,11 @@ import type { CompiledModule } from "../runtime/engine.ts";
 import { engineByName, engineNames } from "../runtime/engines.ts";
 import { Trap } from "../runtime/errors.ts";
 import { runKernel } from "../runtime/loader/kernel.ts";
+import { runUser, wasiUserHost } from "../runtime/loader/user.ts";
 import { type FuncType, funcTypeAt, type Module } from "../runtime/module.ts";
 import { valTypeName } from "../runtime/types.ts";
-import { createWasi, ExitStatus, type WasiHost } from "../wasi/mod.ts";
+import { createWasi, type Descriptor, ExitStatus, type WasiHost } from "../wasi/mod.ts";
+import { createNet, type NetHost, tcpListener } from "../net/mod.ts";
 import type { Command } from "./_args.ts";
 import {
   CliError,
@@ -65,8 +69,10 @@ exits 2.
 
 Options:
   --backend NAME        execution engine: singlepass (default) or interp
-  --loader NAME         kernel (default: the guest runs in this process);
-                        user is not implemented yet
+  --loader NAME         kernel (default: the guest runs in this process) or
+                        user (in a Worker without permissions; every host
+                        call is a syscall to this process; needs Deno's
+                        --unstable-worker-options, which deno.json sets)
   --dir HOST[::GUEST]   give the program the directory HOST, named GUEST
                         (default: HOST); repeatable
   --env NAME[=VAL]      set an environment variable; a bare NAME passes on
@@ -76,7 +82,8 @@ Options:
                         an unsigned decimal or 0x hex) and print its results,
                         one per line, as wasmtime does
   --argv0 NAME          the program's argv[0] (default: FILE's base name)
-  --net                 link the kernel-net module (not supported yet)
+  --net                 link the kernel-net module (sockets and epoll; Deno
+                        must allow the addresses: --allow-net)
   --disable-cache       do not cache singlepass's compiled code
   -W KEY[=VAL,...]      wasm options:
        fuel=N                 trap "all fuel consumed" after N units of fuel
@@ -89,7 +96,8 @@ Options:
                               function import nothing provides
   -S KEY[=VAL,...]      WASI options:
        inherit-env            pass the host's whole environment
-       tcplisten=ADDR         a listening socket (not supported yet)
+       tcplisten=ADDR         a listening socket for sock_accept (fd 3 on),
+                              HOST:PORT
   -h, --help            show this help
 `;
 
@@ -113,18 +121,6 @@ async function selectEngine(opts: RunOptions): Promise<Engine> {
   } catch (e) {
     throw new CliError(`backend '${opts.backend}' failed to load: ${errorText(e)}`);
   }
-}
-
-/** What is on the command line but not available yet: a usage error. */
-function refuseUnsupported(opts: RunOptions): void {
-  const unsupported = opts.loader === "user"
-    ? "--loader user is not implemented yet"
-    : opts.net
-    ? "--net is not supported yet (the net module is not available)"
-    : opts.tcpListen.length > 0
-    ? "-S tcplisten is not supported yet (the net module is not available)"
-    : null;
-  if (unsupported !== null) throw new CliError(`run: ${unsupported}`, EXIT_USAGE);
 }
 
 /** The guest's environment: `-S inherit-env`, then each `--env`. */
@@ -155,19 +151,40 @@ async function checkDirs(opts: RunOptions): Promise<void> {
   }
 }
 
-/** The WASI host for the program, on `io`'s streams. */
-function createHost(opts: RunOptions, io: Output): WasiHost {
+/** The `-S tcplisten` listeners, or one line on why one cannot listen. */
+function tcpListeners(opts: RunOptions): Descriptor[] {
+  const sockets: Descriptor[] = [];
+  for (const addr of opts.tcpListen) {
+    try {
+      sockets.push(tcpListener(addr));
+    } catch (e) {
+      for (const s of sockets) s.close();
+      if (e instanceof TypeError) throw new CliError(`run: -S tcplisten: ${e.message}`, EXIT_USAGE);
+      throw new CliError(`-S tcplisten: cannot listen on ${addr}: ${osErrorReason(e)}`);
+    }
+  }
+  return sockets;
+}
+
+/** The WASI host for the program, on `io`'s streams (and `--net` on the same fd table). */
+function createHost(opts: RunOptions, io: Output): { wasi: WasiHost; net: NetHost | null } {
   const argv0 = opts.argv0 ?? opts.file.split(/[\\/]/).pop()!;
   const streams = guestStreams(io);
+  const warn = (line: string) => io.err(`${line}\n`);
+  const sockets = tcpListeners(opts);
   try {
-    return createWasi({
+    const wasi = createWasi({
       args: [argv0, ...opts.args], // with --invoke too, as wasmtime
       env: guestEnv(opts),
       dirs: opts.dirs,
       ...streams,
-      warn: (line) => io.err(`${line}\n`),
+      sockets,
+      asyncWrites: opts.net || sockets.length > 0,
+      warn,
     });
+    return { wasi, net: opts.net ? createNet(wasi, { warn }) : null };
   } catch (e) {
+    for (const s of sockets) s.close();
     if (e instanceof CliError) throw e;
     throw new CliError(`${opts.file}: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -351,30 +368,81 @@ function compile(engine: Engine, file: string, module: Module, bytes: Uint8Array
   }
 }
 
+/**
+ * Runs the entry under the user loader: in a permission-less Worker, WASI
+ * served from this process; same exit codes and trap reports as the kernel
+ * loader.
+ */
+async function runInWorker(
+  opts: RunOptions,
+  bytes: Uint8Array,
+  wasi: WasiHost,
+  entry: Entry,
+  io: Output,
+): Promise<number> {
+  const config: EngineConfig = {
+    fuel: opts.fuel !== undefined,
+    maxWasmStack: opts.maxWasmStack,
+    maxMemoryBytes: opts.maxMemoryBytes,
+  };
+  const guest = runUser(bytes, {
+    backend: opts.backend,
+    config,
+    hosts: [wasiUserHost(wasi)],
+    invoke: entry.args === null ? undefined : { name: entry.name, args: entry.args },
+    initialize: entry.args !== null,
+    fuel: opts.fuel,
+    timeoutMs: opts.timeoutMs,
+    interruptOnSigint: true,
+    trapUnknown: opts.unknownImportsTrap,
+  });
+  let outcome;
+  try {
+    outcome = await guest.result;
+  } catch (e) {
+    if (e instanceof WebAssembly.CompileError) {
+      throw new CliError(`${opts.file}: cannot compile for ${opts.backend}: ${errorText(e)}`);
+    }
+    try {
+      return guestFailure(opts.file, e, io);
+    } catch {
+      throw new CliError(`${opts.file}: ${errorText(e)}`);
+    }
+  }
+  if (outcome.kind === "exit") return outcome.code & 0xff;
+  const results = outcome.results;
+  io.out(results.map((r, i) => `${formatValue(entry.type.results[i], r)}\n`).join(""));
+  return EXIT_OK;
+}
+
 async function run(args: string[], io: Output): Promise<number> {
   const opts = parseRunCommandLine(args);
   if (opts.help) {
     io.out(HELP);
     return EXIT_OK;
   }
-  refuseUnsupported(opts);
   const engine = await selectEngine(opts);
   const { module, bytes } = await load(opts.file);
   await checkDirs(opts);
-  const wasi = createHost(opts, io);
+  const { wasi, net } = createHost(opts, io);
   try {
-    const imports = linkImports(
-      opts.file,
-      module,
-      wasi.imports as unknown as Imports,
-      opts.unknownImportsTrap,
-    );
+    const provided = { ...wasi.imports, ...net?.imports } as unknown as Imports;
+    const imports = linkImports(opts.file, module, provided, opts.unknownImportsTrap);
     const entry = findEntry(opts, module);
+    if (opts.loader === "user" && net !== null) {
+      throw new CliError("run: --net is not available under --loader user yet", EXIT_USAGE);
+    }
+    if (opts.loader === "user") return await runInWorker(opts, bytes, wasi, entry, io);
     const compiled = compile(engine, opts.file, module, bytes);
     const kernel = { imports, fuel: opts.fuel, timeoutMs: opts.timeoutMs, interruptOnSigint: true };
     const sigint = interruptWhileSuspended();
     try {
-      const guest = runKernel(compiled, kernel, (instance) => runEntry(instance, wasi, entry, io));
+      const guest = runKernel(compiled, kernel, (instance) => {
+        if (net !== null && isMemory(instance.exports.memory)) {
+          net.bindMemory(instance.exports.memory as WebAssembly.Memory);
+        }
+        return runEntry(instance, wasi, entry, io);
+      });
       return await Promise.race([guest, sigint.promise]);
     } catch (e) {
       return guestFailure(opts.file, e, io);

@@ -354,11 +354,9 @@ Deno.test("run: a bad command line is one usage line, exit 2", async () => {
     [["--loader", "nope", HELLO], `run: unknown loader 'nope' (kernel or user)${help}`],
     [["--env", "=x", HELLO], `run: --env '=x' has no variable name${help}`],
     [["--frob", HELLO], `run: unknown option '--frob'${help}`],
-    [["--loader", "user", HELLO], "run: --loader user is not implemented yet"],
-    [["--net", HELLO], "run: --net is not supported yet (the net module is not available)"],
     [
-      ["-S", "tcplisten=127.0.0.1:8080", HELLO],
-      "run: -S tcplisten is not supported yet (the net module is not available)",
+      ["-S", "tcplisten=localhost", HELLO],
+      "run: -S tcplisten: not an address (HOST:PORT): localhost",
     ],
     [["--backend", "nope", HELLO], "backend 'nope' is not available (available: "],
   ];

@@ -1,0 +1,204 @@
+/**
+ * The user loader's worker: user space. Started with Deno permissions
+ * `"none"`, it compiles and instantiates the guest with the chosen engine,
+ * and gives it, for every host function, a stub that makes a syscall over
+ * the channel (`user_channel.ts`): arguments marshalled, the memory ranges
+ * the call reads copied in, `Atomics.wait` until the kernel side answers,
+ * the ranges it wrote copied back. The stubs are synchronous, so the guest
+ * never suspends: a blocking host call blocks this thread only.
+ *
+ * Messages: the kernel posts one {@linkcode StartMessage}; the worker posts
+ * one {@linkcode DoneMessage} when the guest is done.
+ *
+ * @module
+ */
+
+import { decode } from "../binary/decode.ts";
+import { validate } from "../validate/mod.ts";
+import { engineByName } from "../engines.ts";
+import type { EngineConfig, Imports, RawValue } from "../engine.ts";
+import { Trap } from "../errors.ts";
+import { backtraceOf, type WasmFrame } from "../instance/backtrace.ts";
+import { ExitStatus } from "../../wasi/errors.ts";
+import { Channel, H, MAX_ARGS, State, Status } from "./user_channel.ts";
+import { readResponse, writeRequest } from "./user_copy.ts";
+import { effectRanges, type EffectTable, RangeList } from "./user_effects.ts";
+
+/** The kernel side's one message: what to run and the host functions it serves. */
+export interface StartMessage {
+  /** The module's bytes. */
+  bytes: Uint8Array;
+  /** Engine name (`engineByName`). */
+  backend: string;
+  /** Engine configuration. */
+  config: EngineConfig;
+  /** The syscall channel. */
+  channel: SharedArrayBuffer;
+  /** Host functions served by the kernel side, by call index: [module, name]. */
+  functions: [string, string][];
+  /** Memory effects by module and import name. */
+  effects: Record<string, EffectTable>;
+  /** Per-guest lengths effects refer to (`Effect.lenOf`). */
+  sizes: Record<string, number>;
+  /** The export to call, and its exact arguments; null args: a command's `_start`. */
+  entry: { name: string; args: RawValue[] | null };
+  /** Call `_initialize` first when exported (a reactor under `--invoke`). */
+  initialize: boolean;
+  /** Initial fuel. */
+  fuel?: number;
+  /** Function imports nobody provides trap when called (else the link fails). */
+  trapUnknown: boolean;
+}
+
+/** A guest failure, as it crosses the thread boundary. */
+export interface GuestError {
+  /** The error's class: `Trap`, `Exhaustion`, `RuntimeError`, `LinkError`, `CompileError`, … */
+  name: string;
+  /** Its message. */
+  message: string;
+  /** The attached wasm backtrace, when there is one. */
+  frames: readonly WasmFrame[] | null;
+  /** `at … (func N) offset 0x…` lines of its stack otherwise. */
+  stackLines: string[];
+}
+
+/** The worker's messages: `running` once compiled, then one answer. */
+export type DoneMessage =
+  | { kind: "running" }
+  | { kind: "exit"; code: number }
+  | { kind: "return"; results: RawValue[] }
+  | { kind: "error"; error: GuestError };
+
+const EMPTY = new ArrayBuffer(0);
+
+/** Polls of the channel before the worker sleeps in `Atomics.wait` (a few microseconds). */
+const SPINS = 2000;
+
+const FRAME_LINE = /^\s*(at .*\(func \d+\) offset 0x[0-9a-f]+)\s*$/;
+
+function describe(e: unknown): GuestError {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return { name: "Exhaustion", message: "call stack exhausted", frames: null, stackLines: [] };
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const stackLines = (err.stack ?? "").split("\n").flatMap((l) => FRAME_LINE.exec(l)?.[1] ?? []);
+  return { name: err.name, message: err.message, frames: backtraceOf(err) ?? null, stackLines };
+}
+
+/** Worker side of the syscalls: one per guest. */
+class Syscalls {
+  readonly #ch: Channel;
+  readonly #msg: StartMessage;
+  readonly #ranges = new RangeList();
+  /** Views of the guest's memory, re-taken when its buffer changes (growth). */
+  #buffer: ArrayBufferLike = EMPTY;
+  #mem: Uint8Array = new Uint8Array(EMPTY);
+  #dv: DataView = new DataView(EMPTY);
+  /** The guest's memory, once the instance exists. */
+  memory: WebAssembly.Memory | null = null;
+
+  constructor(msg: StartMessage) {
+    this.#ch = new Channel(msg.channel);
+    this.#msg = msg;
+  }
+
+  /** The stub for call `index`. */
+  stub(index: number, module: string, name: string): (...args: (number | bigint)[]) => unknown {
+    const effects = this.#msg.effects[module]?.[name] ?? [];
+    const stub = (...args: (number | bigint)[]) => this.#call(index, effects, args);
+    Object.defineProperty(stub, "name", { value: name });
+    return stub;
+  }
+
+  #call(index: number, effects: EffectTable[string], args: (number | bigint)[]): unknown {
+    const ch = this.#ch;
+    if (args.length > MAX_ARGS) throw new Trap(`host call with more than ${MAX_ARGS} arguments`);
+    const buffer = this.memory?.buffer ?? EMPTY;
+    if (buffer !== this.#buffer) {
+      this.#buffer = buffer;
+      this.#mem = new Uint8Array(buffer);
+      this.#dv = new DataView(buffer);
+    }
+    const mem = this.#mem;
+    const ranges = this.#ranges;
+    ranges.clear();
+    effectRanges(effects, args, this.#msg.sizes, this.#dv, ranges);
+    writeRequest(ch, index, args, ranges, mem); // copy_from_user
+    const h = ch.i32;
+    Atomics.store(h, H.STATE, State.request);
+    Atomics.notify(h, H.STATE);
+    // Spin a little first: a quick call is answered before a futex sleep and wake-up would be.
+    for (let i = 0; i < SPINS && Atomics.load(h, H.STATE) === State.request; i++);
+    while (Atomics.load(h, H.STATE) === State.request) Atomics.wait(h, H.STATE, State.request);
+    if (h[H.STATUS] === Status.exit) {
+      Atomics.store(h, H.STATE, State.idle);
+      throw new ExitStatus(ch.f64[0]);
+    }
+    const result = readResponse(ch, mem); // copy_to_user
+    Atomics.store(h, H.STATE, State.idle);
+    return result;
+  }
+}
+
+function imports(msg: StartMessage, calls: Syscalls, module: ReturnType<typeof decode>): Imports {
+  const out: Imports = {};
+  msg.functions.forEach(([mod, name], i) => {
+    (out[mod] ??= {})[name] = calls.stub(i, mod, name);
+  });
+  if (msg.trapUnknown) {
+    for (const imp of module.imports) {
+      if (imp.desc.kind !== "func" || out[imp.module]?.[imp.name] !== undefined) continue;
+      const what = `${imp.module}.${imp.name}`;
+      (out[imp.module] ??= {})[imp.name] = () => {
+        throw new Trap(`unknown import ${what} called`);
+      };
+    }
+  }
+  return out;
+}
+
+/** The worker's global scope (Deno's types describe a window). */
+const scope = self as unknown as {
+  onmessage: (e: MessageEvent<StartMessage>) => void;
+  postMessage(message: DoneMessage): void;
+};
+
+async function run(msg: StartMessage): Promise<DoneMessage> {
+  // No files here: singlepass's cache (its own option) stays off.
+  const config: EngineConfig & { cache?: boolean } = { ...msg.config, cache: false };
+  const engine = await engineByName(msg.backend, config);
+  if (engine === null) throw new Error(`backend '${msg.backend}' is not available`);
+  const module = decode(msg.bytes);
+  validate(module);
+  const calls = new Syscalls(msg);
+  // The guest starts now (its start function may run in instantiate): the timeout counts from here.
+  scope.postMessage({ kind: "running" });
+  const instance = await engine.compile(module).instantiate(imports(msg, calls, module), {
+    fuel: msg.fuel,
+  });
+  const memory = instance.exports.memory;
+  if (memory instanceof WebAssembly.Memory) calls.memory = memory;
+  try {
+    if (msg.initialize && typeof instance.exports._initialize === "function") {
+      await instance.invoke("_initialize", []);
+    }
+    const results = await instance.invoke(msg.entry.name, msg.entry.args ?? []);
+    if (msg.entry.args === null) return { kind: "exit", code: 0 };
+    // References cannot cross threads: a function result arrives as null.
+    const cloneable = (v: RawValue) => typeof v === "function" ? null : v;
+    return { kind: "return", results: results.map(cloneable) };
+  } catch (e) {
+    if (e instanceof ExitStatus) return { kind: "exit", code: e.code };
+    throw e;
+  }
+}
+
+scope.onmessage = async (e) => {
+  let done: DoneMessage;
+  try {
+    done = await run(e.data);
+  } catch (err) {
+    done = { kind: "error", error: describe(err) };
+  }
+  scope.postMessage(done);
+};
