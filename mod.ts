@@ -56,6 +56,7 @@ export { type RunOptions, runScript, type ScriptResult } from "./runtime/script/
 export { interpEngine } from "./runtime/interp/mod.ts";
 export { engineByName, engineNames } from "./runtime/engines.ts";
 export { compile, type CompileOptions } from "./runtime/compile.ts";
+export { type KernelOptions, runKernel } from "./runtime/loader/kernel.ts";
 export type {
   CompiledModule,
   Engine,
