@@ -987,11 +987,17 @@ export function run(m: Machine): number {
           pc += 4;
           break;
         case 133: // f32.min
-          F32[fp + code[pc + 1]] = Math.min(F32[fp + code[pc + 2]], F32[fp + code[pc + 3]]);
+          // quiet64: V8's optimized Math.min/max can hand back a NaN with
+          // arbitrary payload bits (seen: all ones); wasm wants a canonical one.
+          F32[fp + code[pc + 1]] = quiet64(
+            Math.min(F32[fp + code[pc + 2]], F32[fp + code[pc + 3]]),
+          );
           pc += 4;
           break;
         case 134: // f32.max
-          F32[fp + code[pc + 1]] = Math.max(F32[fp + code[pc + 2]], F32[fp + code[pc + 3]]);
+          F32[fp + code[pc + 1]] = quiet64(
+            Math.max(F32[fp + code[pc + 2]], F32[fp + code[pc + 3]]),
+          );
           pc += 4;
           break;
         case 135: // f32.copysign
@@ -1073,17 +1079,17 @@ export function run(m: Machine): number {
           pc += 4;
           break;
         case 153: // f64.min
-          F64[(fp + code[pc + 1]) >> 1] = Math.min(
+          F64[(fp + code[pc + 1]) >> 1] = quiet64(Math.min(
             F64[(fp + code[pc + 2]) >> 1],
             F64[(fp + code[pc + 3]) >> 1],
-          );
+          ));
           pc += 4;
           break;
         case 154: // f64.max
-          F64[(fp + code[pc + 1]) >> 1] = Math.max(
+          F64[(fp + code[pc + 1]) >> 1] = quiet64(Math.max(
             F64[(fp + code[pc + 2]) >> 1],
             F64[(fp + code[pc + 3]) >> 1],
-          );
+          ));
           pc += 4;
           break;
         case 155: { // f64.copysign

@@ -307,8 +307,9 @@ for (const [shape, k] of [["f32x4", "f32"], ["f64x2", "f64"]] as const) {
   def(key("sub"), bin(k, (a, b) => a - b));
   def(key("mul"), bin(k, (a, b) => a * b));
   def(key("div"), bin(k, (a, b) => a / b));
-  def(key("min"), bin(k, Math.min));
-  def(key("max"), bin(k, Math.max));
+  // quiet64: optimized Math.min/max may return a NaN with payload bits set.
+  def(key("min"), bin(k, (a, b) => quiet64(Math.min(a, b))));
+  def(key("max"), bin(k, (a, b) => quiet64(Math.max(a, b))));
 
   def(key("sqrt"), un(k, Math.sqrt));
   def(key("ceil"), un(k, (a) => quiet64(Math.ceil(a))));

@@ -26,6 +26,7 @@ import {
   type Code,
   type Data,
   type Elem,
+  emptyModule,
   type ExternKind,
   type GlobalType,
   type Limits,
@@ -79,29 +80,9 @@ export function parseModuleFields(
   to: number,
   options: FieldOptions,
 ): Module {
-  const ctx = new ModuleContext(emptyModuleOf());
+  const ctx = new ModuleContext(emptyModule());
   declare(c, ctx, from, to);
   return define(c, ctx, from, to, options);
-}
-
-function emptyModuleOf(): Module {
-  return {
-    types: [],
-    recGroups: [],
-    imports: [],
-    funcs: [],
-    tables: [],
-    memories: [],
-    globals: [],
-    tags: [],
-    exports: [],
-    start: null,
-    elems: [],
-    datas: [],
-    dataCount: null,
-    customs: [],
-    names: null,
-  };
 }
 
 // ---- pass 1: declare ------------------------------------------------------------
