@@ -7,6 +7,7 @@
  * @module
  */
 
+import assert from "node:assert/strict";
 import { createWasi, type WasiHost, type WasiOptions } from "../../wasi/mod.ts";
 import type { WasiReader, WasiWriter } from "../../wasi/mod.ts";
 import { repoPath } from "../_fixtures.ts";
@@ -131,3 +132,36 @@ export async function runWasi(
   const code = await host.start({ exports: { ...instance.exports, _start: start } });
   return { code, stdout: stdout.text(), stderr: stderr.text(), warnings };
 }
+
+/** A WASI program of this folder, how to run it, and what it must print. */
+export interface LoaderProgram {
+  /** Module name (`NAME.wasm` here). */
+  name: string;
+  /** The guest's argv. */
+  args: string[];
+  /** What the guest reads from stdin. */
+  stdin?: string;
+  /** Checks the guest's stdout (and stderr, collected together). */
+  want: (out: string) => void;
+}
+
+/** The programs every backend and loader must run alike (`backends_test`, `user_loader_test`). */
+export const LOADER_PROGRAMS: readonly LoaderProgram[] = [
+  { name: "files", args: ["files"], want: (out) => assert.match(out, /\n0 failures\n$/) },
+  { name: "dirs", args: ["dirs"], want: (out) => assert.match(out, /\n0 failures\n$/) },
+  { name: "abi", args: ["abi"], want: (out) => assert.match(out, /\n0 failures\n$/) },
+  {
+    name: "clocks_poll",
+    args: ["clocks_poll"],
+    stdin: "a line\n",
+    want: (out) => assert.match(out, /\n0 failures\n$/),
+  },
+  {
+    name: "stdio",
+    args: ["stdio", "echo"],
+    stdin: "hello\nworld\n",
+    want: (out) => assert.equal(out, "HELLO\nWORLD\n12 bytes, 2 lines, 2 reads\n"),
+  },
+  { name: "args_env", args: ["args_env", "x", ""], want: (out) => assert.match(out, /x/) },
+  { name: "preview0", args: [], want: (out) => assert.equal(out, "preview0 ok\n") },
+];

@@ -9,31 +9,7 @@ import assert from "node:assert/strict";
 import { runUser, wasiUserHost } from "../../runtime/loader/user.ts";
 import { createWasi } from "../../wasi/mod.ts";
 import { repoPath } from "../_fixtures.ts";
-import { BytesReader, Collector } from "./_run.ts";
-
-const programs: { name: string; args: string[]; stdin?: string; want: (out: string) => void }[] = [
-  { name: "files", args: ["files"], want: (out) => assert.match(out, /\n0 failures\n$/) },
-  { name: "dirs", args: ["dirs"], want: (out) => assert.match(out, /\n0 failures\n$/) },
-  { name: "abi", args: ["abi"], want: (out) => assert.match(out, /\n0 failures\n$/) },
-  {
-    name: "clocks_poll",
-    args: ["clocks_poll"],
-    stdin: "a line\n",
-    want: (out) => assert.match(out, /\n0 failures\n$/),
-  },
-  {
-    name: "stdio",
-    args: ["stdio", "echo"],
-    stdin: "hello\nworld\n",
-    want: (out) => assert.equal(out, "HELLO\nWORLD\n12 bytes, 2 lines, 2 reads\n"),
-  },
-  {
-    name: "args_env",
-    args: ["args_env", "x", ""],
-    want: (out) => assert.match(out, /x/),
-  },
-  { name: "preview0", args: [], want: (out) => assert.equal(out, "preview0 ok\n") },
-];
+import { BytesReader, Collector, LOADER_PROGRAMS as programs } from "./_run.ts";
 
 for (const backend of ["interp", "singlepass"]) {
   for (const p of programs) {
