@@ -5,6 +5,7 @@
  * @module
  */
 
+import assert from "node:assert/strict";
 import { main } from "../cli.ts";
 import { captureOutput } from "./_io.ts";
 
@@ -82,4 +83,36 @@ export async function makeBadInputs(): Promise<BadInputs> {
     await Deno.writeFile(paths[name], bytes);
   }
   return { ...paths, dir, missing: `${dir}/missing.wasm` } as BadInputs;
+}
+
+/**
+ * Starts `kwasm run FLAGS... FILE` as a process with a stdin that stays open,
+ * waits for the guest's first line (`ready`), presses Ctrl-C (SIGINT) and
+ * returns the exit code, stderr, and how long the process took to end.
+ */
+export async function ctrlC(
+  flags: string[],
+  file: string,
+  ready: string,
+): Promise<{ code: number; stderr: string; ms: number }> {
+  const cli = new URL("../cli.ts", import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", cli, "run", ...flags, file],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const reader = child.stdout.getReader();
+  const { value } = await reader.read();
+  assert.equal(new TextDecoder().decode(value), ready);
+  const t0 = performance.now();
+  child.kill("SIGINT");
+  const status = await child.status;
+  const ms = performance.now() - t0;
+  reader.releaseLock();
+  await child.stdout.cancel();
+  await child.stdin.close();
+  const stderr = await new Response(child.stderr).text();
+  return { code: status.code, stderr, ms };
 }

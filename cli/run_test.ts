@@ -3,7 +3,7 @@ import { main } from "../cli.ts";
 import { engineNames } from "../runtime/engines.ts";
 import { repoPath } from "../tests/_fixtures.ts";
 import { captureOutput } from "./_io.ts";
-import { kwasm, makeBadInputs, testdata } from "./_testing.ts";
+import { ctrlC, kwasm, makeBadInputs, testdata } from "./_testing.ts";
 import { MAX_FRAME_LINES } from "./_trap.ts";
 
 /** The backends to run on: interp, and singlepass once it is registered. */
@@ -405,43 +405,16 @@ Deno.test("run as a process: exit code, the guest's stdout, one stderr line", as
   assert.doesNotMatch(trap.stderr, /\.ts:\d+/);
 });
 
-/**
- * Starts `kwasm run --backend interp FILE` as a process with a stdin that
- * stays open, waits for the guest's first line, presses Ctrl-C (SIGINT) and
- * returns what happened.
- */
-async function ctrlC(file: string, ready: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, "run", "--backend", "interp", file],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const reader = child.stdout.getReader();
-  const { value } = await reader.read();
-  assert.equal(new TextDecoder().decode(value), ready);
-  const t0 = performance.now();
-  child.kill("SIGINT");
-  const status = await child.status;
-  const ms = performance.now() - t0;
-  reader.releaseLock();
-  await child.stdout.cancel();
-  await child.stdin.close();
-  const stderr = await new Response(child.stderr).text();
-  return { code: status.code, stderr, ms };
-}
-
 Deno.test("run as a process: Ctrl-C interrupts a spinning guest", async () => {
   // The guest prints "spinning" from inside kwasm, so the watchdog already listens.
-  const r = await ctrlC(wat("spin"), "spinning\n");
+  const r = await ctrlC(["--backend", "interp"], wat("spin"), "spinning\n");
   assert.equal(r.code, 134);
   assert.equal(r.stderr.split("\n")[0], `kwasm: ${wat("spin")}: interrupted`);
   assert.ok(r.ms < 1000, `${r.ms} ms`);
 });
 
 Deno.test("run as a process: Ctrl-C interrupts a guest waiting for stdin", async () => {
-  const r = await ctrlC(wat("wait_stdin"), "waiting\n");
+  const r = await ctrlC(["--backend", "interp"], wat("wait_stdin"), "waiting\n");
   assert.equal(r.code, 134);
   assert.equal(r.stderr, `kwasm: ${wat("wait_stdin")}: interrupted\n`);
   assert.ok(r.ms < 1000, `${r.ms} ms`);

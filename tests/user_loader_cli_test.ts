@@ -6,7 +6,7 @@
  * to print.
  */
 import assert from "node:assert/strict";
-import { kwasm, testdata } from "../cli/_testing.ts";
+import { ctrlC, kwasm, testdata } from "../cli/_testing.ts";
 import { repoPath } from "./_fixtures.ts";
 
 const wat = (name: string) => testdata(`run/${name}.wat`);
@@ -58,36 +58,9 @@ for (const backend of ["interp", "singlepass"]) {
   });
 }
 
-/**
- * Starts `kwasm run --loader user FILE` as a process with a stdin that stays
- * open, waits for the guest's first line, presses Ctrl-C (SIGINT) and
- * returns what happened.
- */
-async function ctrlC(file: string, ready: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", repoPath("cli.ts"), "run", "--loader", "user", file],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const reader = child.stdout.getReader();
-  const { value } = await reader.read();
-  assert.equal(new TextDecoder().decode(value), ready);
-  const t0 = performance.now();
-  child.kill("SIGINT");
-  const status = await child.status;
-  const ms = performance.now() - t0;
-  reader.releaseLock();
-  await child.stdout.cancel();
-  await child.stdin.close();
-  const stderr = await new Response(child.stderr).text();
-  return { code: status.code, stderr, ms };
-}
-
 for (const [name, ready] of [["spin", "spinning\n"], ["wait_stdin", "waiting\n"]]) {
   Deno.test(`run --loader user as a process: Ctrl-C ends the guest (${name})`, async () => {
-    const r = await ctrlC(wat(name), ready);
+    const r = await ctrlC(["--loader", "user"], wat(name), ready);
     assert.equal(r.code, 134);
     assert.equal(r.stderr, `kwasm: ${wat(name)}: interrupted\n`);
     assert.ok(r.ms < 1000, `${r.ms} ms`);
