@@ -53,3 +53,15 @@ function argErrorText(e: unknown): string {
   const first = message.split(". ")[0];
   return first.charAt(0).toLowerCase() + first.slice(1);
 }
+
+/**
+ * The one input file of a command that takes exactly one; a usage error
+ * (exit 2) naming `command` otherwise.
+ */
+export function singleInput(command: string, positionals: string[]): string {
+  if (positionals.length !== 1) {
+    const what = positionals.length === 0 ? "no input file" : "expects exactly one file";
+    throw new CliError(`${command}: ${what}; run 'kwasm ${command} --help' for usage`, EXIT_USAGE);
+  }
+  return positionals[0];
+}

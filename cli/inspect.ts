@@ -10,14 +10,12 @@
 import { InvalidError } from "../runtime/errors.ts";
 import { type Module, SectionId } from "../runtime/module.ts";
 import { validate } from "../runtime/validate/mod.ts";
-import { type Command, HELP_OPTION, parseCommandLine } from "./_args.ts";
+import { type Command, HELP_OPTION, parseCommandLine, singleInput } from "./_args.ts";
 import { nameText } from "./_format.ts";
 import {
-  CliError,
   errorText,
   EXIT_FAILURE,
   EXIT_OK,
-  EXIT_USAGE,
   moduleFailure,
   type Output,
   paint,
@@ -54,11 +52,7 @@ async function run(args: string[], io: Output): Promise<number> {
     io.out(HELP);
     return EXIT_OK;
   }
-  if (positionals.length !== 1) {
-    const what = positionals.length === 0 ? "no input file" : "expects exactly one file";
-    throw new CliError(`inspect: ${what}; run 'kwasm inspect --help' for usage`, EXIT_USAGE);
-  }
-  const file = positionals[0];
+  const file = singleInput("inspect", positionals);
   let summary: ModuleSummary;
   try {
     const { bytes, module } = await loadModule(file);

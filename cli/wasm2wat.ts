@@ -7,12 +7,10 @@
  */
 
 import { printWat } from "../runtime/text/mod.ts";
-import { type Command, HELP_OPTION, parseCommandLine } from "./_args.ts";
+import { type Command, HELP_OPTION, parseCommandLine, singleInput } from "./_args.ts";
 import {
-  CliError,
   EXIT_FAILURE,
   EXIT_OK,
-  EXIT_USAGE,
   moduleFailure,
   type Output,
   reportError,
@@ -48,11 +46,7 @@ async function run(args: string[], io: Output): Promise<number> {
     io.out(HELP);
     return EXIT_OK;
   }
-  if (positionals.length !== 1) {
-    const what = positionals.length === 0 ? "no input file" : "expects exactly one file";
-    throw new CliError(`wasm2wat: ${what}; run 'kwasm wasm2wat --help' for usage`, EXIT_USAGE);
-  }
-  const file = positionals[0];
+  const file = singleInput("wasm2wat", positionals);
   let loaded: LoadedModule;
   try {
     loaded = await loadModule(file);

@@ -9,12 +9,11 @@
 import { decode } from "../runtime/binary/decode.ts";
 import { encode } from "../runtime/binary/encode.ts";
 import { parseWat } from "../runtime/text/mod.ts";
-import { type Command, HELP_OPTION, parseCommandLine } from "./_args.ts";
+import { type Command, HELP_OPTION, parseCommandLine, singleInput } from "./_args.ts";
 import {
   CliError,
   EXIT_FAILURE,
   EXIT_OK,
-  EXIT_USAGE,
   moduleFailure,
   type Output,
   readInput,
@@ -57,11 +56,7 @@ async function run(args: string[], io: Output): Promise<number> {
     io.out(HELP);
     return EXIT_OK;
   }
-  if (positionals.length !== 1) {
-    const what = positionals.length === 0 ? "no input file" : "expects exactly one file";
-    throw new CliError(`wat2wasm: ${what}; run 'kwasm wat2wasm --help' for usage`, EXIT_USAGE);
-  }
-  const file = positionals[0];
+  const file = singleInput("wat2wasm", positionals);
   const output = values.output ?? defaultOutput(file);
   if (output === file) {
     throw new CliError(`wat2wasm: the output would overwrite '${file}'; name one with -o`);
