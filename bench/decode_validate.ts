@@ -14,6 +14,7 @@ import { decode } from "../runtime/binary/decode.ts";
 import { validate } from "../runtime/validate/mod.ts";
 import { fixtureFiles, repoPath } from "../tests/_fixtures.ts";
 import { barChart } from "./_chart.ts";
+import { median } from "./_stats.ts";
 
 interface Contender {
   name: string;
@@ -25,11 +26,6 @@ const contenders: Contender[] = [
   { name: "kwasm decode", run: (b) => void decode(b) },
   { name: "kwasm decode+validate", run: (b) => validate(decode(b)) },
 ];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
 
 /** Runs `run` for at least `minMs`, returns MB/s. */
 function measure(

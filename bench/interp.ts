@@ -36,6 +36,7 @@ import { validate } from "../runtime/validate/mod.ts";
 import { interpEngine } from "../runtime/interp/mod.ts";
 import { repoPath } from "../tests/_fixtures.ts";
 import { barChart } from "./_chart.ts";
+import { geomean, median } from "./_stats.ts";
 
 /** The kernels of `bench/kernels/`, each with a `bench()` export. */
 const KERNELS = ["fib", "sieve", "hash64", "matmul", "simd"];
@@ -59,15 +60,6 @@ interface KernelResult {
   wabtVsHost: number;
   /** Every round's time, per contender. */
   rounds: { host: number[]; interp: number[]; wabt: number[] };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
-
-function geomean(xs: number[]): number {
-  return Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
 }
 
 /** Runs `wasm-interp ARGS`; returns [wall ms, stdout]. */

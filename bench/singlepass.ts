@@ -33,6 +33,7 @@ import { guard } from "../runtime/singlepass/guard.ts";
 import { singlepass, type SinglepassEngine } from "../runtime/singlepass/mod.ts";
 import { fixtureFiles, repoPath } from "../tests/_fixtures.ts";
 import { barChart } from "./_chart.ts";
+import { geomean, median } from "./_stats.ts";
 
 /**
  * A prepared run: `setup` makes whatever a run needs (a fresh instance for a
@@ -136,15 +137,6 @@ async function time(run: Run, reps = 1): Promise<number> {
     done += batch.length;
   }
   return total / reps;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
-
-function geomean(xs: number[]): number {
-  return Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
 }
 
 interface KernelResult {

@@ -25,6 +25,7 @@ import { runUser, wasiUserHost } from "../runtime/loader/user.ts";
 import { createWasi } from "../wasi/mod.ts";
 import { repoPath } from "../tests/_fixtures.ts";
 import { barChart } from "./_chart.ts";
+import { median } from "./_stats.ts";
 
 const MODULE = repoPath("tests/wasi/bench_syscalls.wasm");
 const discard = { writeSync: (p: Uint8Array) => p.length };
@@ -59,11 +60,6 @@ const contenders: { name: string; run: Run }[] = [
     },
   },
 ];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
 
 if (import.meta.main) {
   const { values } = parseArgs({

@@ -23,6 +23,7 @@ import { WASI } from "node:wasi";
 import { createWasi } from "../wasi/mod.ts";
 import { repoPath } from "../tests/_fixtures.ts";
 import { barChart } from "./_chart.ts";
+import { median } from "./_stats.ts";
 
 const MODULE = repoPath("tests/wasi/bench_syscalls.wasm");
 const discard = { writeSync: (p: Uint8Array) => p.length };
@@ -111,11 +112,6 @@ if (hasNode()) {
       return Number(text[text.length - 1]);
     },
   });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
 }
 
 if (import.meta.main) {
