@@ -38,6 +38,7 @@ import {
 import { EpollEvent } from "./abi.ts";
 import type { SockAddr } from "./address.ts";
 import { Pollable } from "./pollable.ts";
+import { BufferPool } from "./buffers.ts";
 
 /** Bytes queued for the guest before reading pauses. */
 export const RECV_LIMIT = 256 * 1024;
@@ -45,6 +46,12 @@ export const RECV_LIMIT = 256 * 1024;
 export const SEND_LIMIT = 256 * 1024;
 /** First size of a receive ring; it doubles when full, up to RECV_LIMIT. */
 const RING_START = 64 * 1024;
+/** First size of a send buffer (two per socket); it doubles as needed, up to SEND_LIMIT. */
+const SEND_START = 16 * 1024;
+/** Closed sockets' buffers, reused by the next ones (64 MiB of rings, 32 MiB of send buffers). */
+const RINGS = new BufferPool(RING_START, 1024);
+const SEND_BUFFERS = new BufferPool(SEND_START, 2048);
+const EMPTY = new Uint8Array(0);
 const DEFAULT_BACKLOG = 128;
 
 const IN = EpollEvent.IN;
@@ -101,9 +108,9 @@ export class TcpSocket extends Pollable {
   #eof = false;
   #rdShut = false;
   #error = 0; // WASI errno of a failed connection, 0 if none
-  #send = new Uint8Array(16 * 1024);
+  #send = SEND_BUFFERS.take();
   #sendLen = 0;
-  #spare = new Uint8Array(16 * 1024);
+  #spare = SEND_BUFFERS.take();
   #flushing = false;
   #wantWrite = false;
   #wrShut = false; // shutdown(SHUT_WR) asked
@@ -263,7 +270,7 @@ export class TcpSocket extends Pollable {
     if (this.#reading || this.#eof || this.#error !== 0 || this.#rdShut) return;
     if (this.state !== State.Connected) return;
     let ring = this.#ring;
-    if (ring === null) ring = this.#ring = new Uint8Array(RING_START);
+    if (ring === null) ring = this.#ring = RINGS.take();
     if (this.#queued === ring.length) {
       if (ring.length >= RECV_LIMIT) return; // full: the peer waits (TCP flow control)
       ring = this.#grow(ring);
@@ -284,7 +291,7 @@ export class TcpSocket extends Pollable {
     this.#conn!.read(ring.subarray(tail, end)).then(
       (n) => {
         this.#reading = false;
-        if (this.state === State.Closed) return;
+        if (this.state === State.Closed) return this.#recycleRing();
         if (n === null) this.#eof = true;
         else this.#queued += n;
         if (this.#rdShut) this.#discard();
@@ -293,7 +300,7 @@ export class TcpSocket extends Pollable {
       },
       (e) => {
         this.#reading = false;
-        if (this.state === State.Closed) return;
+        if (this.state === State.Closed) return this.#recycleRing();
         this.#error = streamErrno(e);
         this.changed();
       },
@@ -308,7 +315,14 @@ export class TcpSocket extends Pollable {
     bigger.set(ring.subarray(0, this.#queued - first), first);
     this.#head = 0;
     this.#ring = bigger;
+    RINGS.give(ring);
     return bigger;
+  }
+
+  /** Gives the ring back to the pool (closed, and no read is outstanding into it). */
+  #recycleRing(): void {
+    if (this.#ring !== null) RINGS.give(this.#ring);
+    this.#ring = null;
   }
 
   #discard(): void {
@@ -379,10 +393,11 @@ export class TcpSocket extends Pollable {
 
   #reserve(size: number): void {
     if (size <= this.#send.length) return;
-    let cap = this.#send.length * 2;
+    let cap = Math.max(this.#send.length * 2, SEND_START);
     while (cap < size) cap *= 2;
     const b = new Uint8Array(Math.min(cap, SEND_LIMIT));
     b.set(this.#send.subarray(0, this.#sendLen));
+    SEND_BUFFERS.give(this.#send);
     this.#send = b;
   }
 
@@ -502,6 +517,13 @@ export class TcpSocket extends Pollable {
     const c = this.#conn;
     this.#conn = null;
     this.#discard();
+    // Nothing is on the wire any more (release comes after the last flush); a read may still be
+    // outstanding into the ring, which then goes back when it settles.
+    SEND_BUFFERS.give(this.#send);
+    SEND_BUFFERS.give(this.#spare);
+    this.#send = this.#spare = EMPTY;
+    this.#sendLen = 0;
+    if (!this.#reading) this.#recycleRing();
     if (c !== null) {
       try {
         c.close();

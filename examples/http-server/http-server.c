@@ -7,7 +7,11 @@
  *
  * `/` answers a small text body; any other path is a file under DOCROOT
  * (default /www, a WASI preopen). GET and HEAD only (405 otherwise), 404 for
- * missing files, 400 for requests that do not parse.
+ * missing files, 400 for requests that do not parse, 413 for a body over
+ * MAX_REQUEST. What one client can make it hold is bounded: its input
+ * (MAX_REQUEST plus a read) and its output (no more requests are answered
+ * while MAX_OUTPUT waits to go out — a pipelining client that does not read
+ * gets no further).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -22,10 +26,12 @@
 #define MAX_EVENTS 256
 #define MAX_REQUEST 65536
 #define READ_CHUNK 16384
+#define MAX_OUTPUT (1 << 20)
 
 struct buf {
   char *data;
   size_t len, cap, off;
+  int oom; /* an allocation failed: the connection is dropped, the server goes on */
 };
 
 struct conn {
@@ -43,16 +49,22 @@ static const char HELLO[] = "Hello from kwasm!\n";
 static char hello_response[256];
 static size_t hello_len;
 
-static void reserve(struct buf *b, size_t more) {
-  if (b->len + more <= b->cap) return;
+static int reserve(struct buf *b, size_t more) {
+  if (b->len + more <= b->cap) return 0;
   size_t cap = b->cap ? b->cap : 4096;
   while (cap < b->len + more) cap *= 2;
-  b->data = realloc(b->data, cap);
+  char *data = realloc(b->data, cap);
+  if (!data) {
+    b->oom = 1;
+    return -1;
+  }
+  b->data = data;
   b->cap = cap;
+  return 0;
 }
 
 static void append(struct buf *b, const void *p, size_t n) {
-  reserve(b, n);
+  if (reserve(b, n) < 0) return;
   memcpy(b->data + b->len, p, n);
   b->len += n;
 }
@@ -61,12 +73,14 @@ static struct conn *conn_new(int fd) {
   if (fd >= conns_cap) {
     int cap = conns_cap ? conns_cap : 64;
     while (cap <= fd) cap *= 2;
-    conns = realloc(conns, cap * sizeof *conns);
+    struct conn **grown = realloc(conns, cap * sizeof *conns);
+    if (!grown) return NULL;
+    conns = grown;
     memset(conns + conns_cap, 0, (cap - conns_cap) * sizeof *conns);
     conns_cap = cap;
   }
   conns[fd] = calloc(1, sizeof(struct conn));
-  return conns[fd];
+  return conns[fd]; /* NULL when out of memory */
 }
 
 static void watch(int fd, int op, uint32_t events) {
@@ -125,7 +139,17 @@ static void serve_file(struct conn *c, const char *path, int head, int keep) {
     respond(c, 404, "Not Found", "text/plain", NOT_FOUND, sizeof NOT_FOUND - 1, head, keep);
     return;
   }
+  if (head) {
+    close(fd);
+    respond(c, 200, "OK", mime(path), NULL, st.st_size, head, keep);
+    return;
+  }
   char *body = malloc(st.st_size ? st.st_size : 1);
+  if (!body) {
+    close(fd);
+    c->out.oom = 1;
+    return;
+  }
   size_t got = 0;
   while (got < (size_t)st.st_size) {
     ssize_t n = read(fd, body + got, st.st_size - got);
@@ -167,7 +191,8 @@ static long content_length(const char *p, const char *end) {
 static int handle_requests(struct conn *c) {
   static const char BAD[] = "bad request\n";
   static const char NOT_ALLOWED[] = "method not allowed\n";
-  while (!c->closing) {
+  static const char TOO_LARGE[] = "request body too large\n";
+  while (!c->closing && c->out.len - c->out.off < MAX_OUTPUT) {
     char *start = c->in.data + c->in.off;
     size_t avail = c->in.len - c->in.off;
     char *end = avail >= 4 ? memmem(start, avail, "\r\n\r\n", 4) : NULL;
@@ -184,6 +209,10 @@ static int handle_requests(struct conn *c) {
     if (!sp1 || !sp2 || sp2[1] != 'H' || line_end - sp2 - 1 != 8 || strncmp(sp2 + 1, "HTTP/1.", 7) ||
         sp1[1] != '/' || body < 0) {
       respond(c, 400, "Bad Request", "text/plain", BAD, sizeof BAD - 1, 0, 0);
+      break;
+    }
+    if (body > MAX_REQUEST) { /* never buffered: one client could exhaust memory */
+      respond(c, 413, "Payload Too Large", "text/plain", TOO_LARGE, sizeof TOO_LARGE - 1, 0, 0);
       break;
     }
     size_t total = (end + 4 - start) + (size_t)body;
@@ -230,7 +259,14 @@ static int flush(int fd, struct conn *c) {
 }
 
 static void after_output(int fd, struct conn *c) {
-  int r = flush(fd, c);
+  int r;
+  /* Once all is out, answer the requests held back by MAX_OUTPUT (they may all be buffered
+   * already, so no EPOLLIN would come for them). */
+  while ((r = flush(fd, c)) > 0 && !c->closing && c->in.off < c->in.len) {
+    handle_requests(c);
+    if (c->out.oom || c->out.len == 0) break;
+  }
+  if (c->out.oom) r = -1;
   if (r < 0 || (r > 0 && c->closing)) {
     if (r > 0) net_shutdown(fd, 1);
     drop(fd);
@@ -247,7 +283,15 @@ static void after_output(int fd, struct conn *c) {
 
 static void on_readable(int fd) {
   struct conn *c = conns[fd];
-  reserve(&c->in, READ_CHUNK);
+  if (c->in.off > 0) { /* keep only the unanswered part, or a pipelining client grows it forever */
+    memmove(c->in.data, c->in.data + c->in.off, c->in.len - c->in.off);
+    c->in.len -= c->in.off;
+    c->in.off = 0;
+  }
+  if (reserve(&c->in, READ_CHUNK) < 0) {
+    drop(fd);
+    return;
+  }
   int n = net_recvfrom(fd, c->in.data + c->in.len, c->in.cap - c->in.len, 0, NULL, NULL);
   if (n == -NET_EAGAIN) return;
   if (n <= 0) {
@@ -256,7 +300,8 @@ static void on_readable(int fd) {
   }
   c->in.len += n;
   handle_requests(c);
-  if (c->out.len > 0) after_output(fd, c);
+  if (c->out.oom) drop(fd);
+  else if (c->out.len > 0) after_output(fd, c);
 }
 
 int main(int argc, char **argv) {
@@ -291,7 +336,10 @@ int main(int argc, char **argv) {
         for (;;) {
           int c = net_accept4(lfd, NULL, NULL, NET_O_NONBLOCK);
           if (c < 0) break;
-          conn_new(c);
+          if (!conn_new(c)) {
+            close(c);
+            continue;
+          }
           watch(c, NET_EPOLL_CTL_ADD, NET_EPOLLIN);
         }
       } else if (fd < conns_cap && conns[fd]) {
