@@ -9,7 +9,7 @@
  * @module
  */
 
-import { Exhaustion } from "../errors.ts";
+import { LinkError } from "../errors.ts";
 import type { MemoryType } from "../module.ts";
 
 /** Bytes in a wasm page. */
@@ -35,7 +35,8 @@ export function pagesWithin(maxBytes: number | undefined): number {
 
 /**
  * Creates a memory of type `t`. `maxBytes` bounds its growth beyond the
- * declared maximum; an initial size above it is an {@linkcode Exhaustion}.
+ * declared maximum; an initial size above it is a {@linkcode LinkError}, as
+ * on singlepass: the instance cannot be created, nothing ran that could trap.
  *
  * @example
  * ```ts
@@ -49,7 +50,9 @@ export function pagesWithin(maxBytes: number | undefined): number {
 export function createMemory(t: MemoryType, maxBytes?: number): WebAssembly.Memory {
   const bound = pagesWithin(maxBytes);
   if (t.min > bound) {
-    throw new Exhaustion(`memory size: ${t.min} pages exceed the limit of ${bound} pages`);
+    throw new LinkError(
+      `memory of ${t.min} pages exceeds the limit of ${bound} pages (max-memory-size)`,
+    );
   }
   const desc: WebAssembly.MemoryDescriptor = { initial: t.min };
   if (t.max !== null) desc.maximum = Math.min(t.max, MAX_PAGES);

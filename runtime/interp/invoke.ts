@@ -27,8 +27,12 @@ import {
   type FuncInst,
   type InstanceCtx,
   Machine,
+  MAX_FRAMES,
   setInvoker,
 } from "./machine.ts";
+
+/** Frames kept in a trap's backtrace (the innermost ones). */
+const MAX_BACKTRACE_FRAMES = 1000;
 
 /** Idle machines by frame limit. */
 const POOL = new Map<number, Machine[]>();
@@ -36,7 +40,7 @@ const POOL = new Map<number, Machine[]>();
 let running: Machine | null = null;
 
 function acquire(maxWasmStack: number): Machine {
-  const list = POOL.get(maxWasmStack);
+  const list = POOL.get(Math.min(maxWasmStack, MAX_FRAMES)); // the key release() uses
   const m = list?.pop();
   return m ?? new Machine(maxWasmStack);
 }
@@ -248,7 +252,8 @@ class Run {
     let pc = m.pc;
     for (let k = m.depth - 1;; k--) {
       if (ctx !== null) out.push(frameAt(ctx, pc));
-      if (k < this.entryDepth) break;
+      // Innermost frames only: a trace of a million-deep recursion took seconds and gigabytes.
+      if (k < this.entryDepth || out.length === MAX_BACKTRACE_FRAMES) break;
       const kind = m.frames[k * 3 + 2];
       pc = m.frames[k * 3] - 1;
       if (kind === 1) ctx = m.frameCtx[k];

@@ -881,7 +881,10 @@ class Lowerer extends StackLowerer {
   lowerBrTable(ops: Int32Array, pc: number): void {
     const n = ops[pc + 1];
     const idx = this.popSrc();
-    const pos = this.emit(IOP.br_table, idx, n, ...new Array(n + 1).fill(0));
+    // The n + 1 target words are pushed one by one: spreading them into emit()
+    // overflows the JS stack for a br_table of ~100k targets or more.
+    const pos = this.emit(IOP.br_table, idx, n);
+    for (let k = 0; k <= n; k++) this.out.push(0);
     const trampolines = new Map<number, number[]>();
     for (let k = 0; k <= n; k++) {
       const depth = ops[pc + 2 + k];

@@ -135,6 +135,12 @@ function jsResults(types: readonly ValType[], raw: RawValue[]): unknown {
 const INITIAL_WORDS = 1 << 16;
 /** The value stack never grows past this many words (512 MiB). */
 const MAX_WORDS = 1 << 27;
+/**
+ * Frame records are allocated up front for `maxWasmStack` frames, so a huge
+ * `-W max-wasm-stack` is clamped to this many (16M frames, 192 MiB of
+ * records): beyond it the allocation itself would fail.
+ */
+export const MAX_FRAMES = 1 << 24;
 /** Budget between two slow checks when fuel is not metered (back-edges and calls). */
 export const CHECK_INTERVAL = 1 << 14;
 
@@ -202,6 +208,7 @@ export class Machine {
 
   /** Creates a machine allowing `maxWasmStack` nested calls. */
   constructor(maxWasmStack: number) {
+    maxWasmStack = Math.min(maxWasmStack, MAX_FRAMES);
     this.maxDepth = maxWasmStack;
     this.frames = new Int32Array(3 * (maxWasmStack + 1));
     this.buf = new ArrayBuffer(0);

@@ -38,6 +38,7 @@ import type {
   Instance,
   InstantiateOptions,
 } from "../engine.ts";
+import { MAX_TABLE_ELEMENTS } from "../instance/table.ts";
 import type { Module } from "../module.ts";
 import { instantiate } from "./instance.ts";
 import { type LoweredModule, lowerModule } from "./lower.ts";
@@ -51,6 +52,16 @@ class InterpModule implements CompiledModule {
   readonly #config: Readonly<EngineConfig>;
 
   constructor(module: Module, config: Readonly<EngineConfig>) {
+    // Tables are JS arrays: a valid `(table 0xffffffff funcref)` would spend
+    // seconds and gigabytes filling one. Same limit and words as V8's (singlepass).
+    for (const t of module.tables) {
+      if (t.type.min > MAX_TABLE_ELEMENTS) {
+        throw new WebAssembly.CompileError(
+          `initial table size (${t.type.min} elements) is larger than implementation limit ` +
+            `(${MAX_TABLE_ELEMENTS} elements)`,
+        );
+      }
+    }
     this.module = module;
     this.#config = config;
     this.#lowered = lowerModule(module);
