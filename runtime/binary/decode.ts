@@ -177,8 +177,9 @@ function checkHeader(bytes: Uint8Array): void {
 function readCustomSection(r: Reader, m: Module, end: number, after: number): void {
   const name = r.name();
   if (r.pos > end) r.fail(UNEXPECTED_END, r.pos);
-  const payload = r.bytes.subarray(r.pos, end);
-  r.pos = end;
+  // take() checks the end against the binary: the size field is only bounded
+  // by the bytes from the field itself on, so it can overshoot by its own length.
+  const payload = r.take(end - r.pos);
   // Only the first `name` section is read; a repeated one stays a custom section.
   if (name === "name" && !m.customs.some((c) => c.name === "name") && m.names === null) {
     m.names = readNames(payload, after);
