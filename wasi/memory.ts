@@ -71,7 +71,11 @@ export class GuestMemory {
     if (this.#detaches && this.u8.length !== 0) return;
     const m = this.#memory;
     if (m === null) {
-      throw new Error("WASI: the guest's memory is not bound yet (call start or bindMemory first)");
+      // A guest's start function runs before the loader can bind its memory
+      // (Node's WASI refuses the same call): a trap, not a host error.
+      throw new WebAssembly.RuntimeError(
+        "WASI called before the guest's memory was bound (from the start function?)",
+      );
     }
     const b = m.buffer;
     if (b !== this.#buffer) {

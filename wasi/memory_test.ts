@@ -108,3 +108,8 @@ Deno.test("GuestMemory: a MemoryLike that swaps buffers without detaching is fol
   m.setU32(20, 9);
   assert.equal(new DataView(buffer).getUint32(20, true), 9);
 });
+
+Deno.test("GuestMemory: an access before bind() is a trap, not a host error", () => {
+  const m = new GuestMemory();
+  assert.throws(() => m.u32(0), WebAssembly.RuntimeError);
+});
