@@ -38,6 +38,11 @@ export interface ScriptResult {
 export interface RunOptions {
   /** The engine to execute with; without one, execution commands are skipped. */
   engine?: Engine;
+  /**
+   * Makes the script's `spectest` module (default {@linkcode spectest}); the
+   * user loader's runner passes one whose functions are syscalls.
+   */
+  spectest?: () => Imports[string];
 }
 
 class Failure extends Error {}
@@ -65,14 +70,15 @@ function expectError(
 /** Runs the commands of one script. */
 class ScriptRunner {
   readonly #engine: Engine | undefined;
-  readonly #registry: Imports = { spectest: spectest() };
+  readonly #registry: Imports;
   readonly #instances = new Map<string, Instance>();
   #current: Instance | null = null;
   /** Set when the last module command failed: commands using it are skipped. */
   #broken = false;
 
-  constructor(engine: Engine | undefined) {
+  constructor(engine: Engine | undefined, makeSpectest: () => Imports[string]) {
     this.#engine = engine;
+    this.#registry = { spectest: makeSpectest() };
   }
 
   /** Parses (or decodes) and validates a module; failures propagate. */
@@ -229,7 +235,7 @@ export async function runCommands(
   commands: readonly WastCommand[],
   options: RunOptions = {},
 ): Promise<ScriptResult> {
-  const runner = new ScriptRunner(options.engine);
+  const runner = new ScriptRunner(options.engine, options.spectest ?? spectest);
   const result: ScriptResult = { passed: 0, failures: [], skipped: 0 };
   for (const cmd of commands) {
     try {

@@ -5,20 +5,27 @@
  * registered engine (every command, execution included). No failure is
  * allowed, and the pass count of each run may only go up: `baseline.json`
  * records it. Each engine also runs the suite with fuel metering and a low
- * call-depth bound compiled in, so the code those options add is checked too.
+ * call-depth bound compiled in, so the code those options add is checked too,
+ * and under the user loader (`user:NAME`: every script in a permission-less
+ * Worker, `spectest`'s functions as syscalls).
  */
 import assert from "node:assert/strict";
 import type { Engine } from "../../runtime/engine.ts";
 import { engineByName, engineNames } from "../../runtime/engines.ts";
 import { repoPath, specSuiteDir } from "../_fixtures.ts";
-import { runFiles, scriptsIn } from "./run.ts";
+import { type FileResult, runFiles, runFilesUser, scriptsIn } from "./run.ts";
 
 const BASELINE_FILE = repoPath("tests/spec/baseline.json");
 
-async function check(label: string, engine?: Engine): Promise<void> {
+/** Runs the suite with `run` and checks it against the baseline; `executes`: nothing may skip. */
+async function check(
+  label: string,
+  executes: boolean,
+  run: (files: string[]) => Promise<FileResult[]>,
+): Promise<void> {
   const dir = specSuiteDir("wasm-2.0");
   assert.ok(dir !== null, "the spec suite is missing: expected ../shared/spec-testsuite/wasm-2.0");
-  const results = await runFiles(scriptsIn(dir), engine);
+  const results = await run(scriptsIn(dir));
   const failures = results.flatMap((r) => r.failures.map((f) => `${r.file}:${f}`));
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const skipped = results.reduce((n, r) => n + r.skipped, 0);
@@ -33,16 +40,24 @@ async function check(label: string, engine?: Engine): Promise<void> {
     passed >= baseline[label],
     `${passed} passed, fewer than the recorded ${baseline[label]}`,
   );
-  if (engine) assert.equal(skipped, 0, "an engine run skips nothing");
+  if (executes) assert.equal(skipped, 0, "an engine run skips nothing");
 }
 
-Deno.test("spec suite 2.0 without an engine: parse, decode, validate", () => check("none"));
+/** The suite on `engine` in this process. */
+function onEngine(label: string, engine?: Engine): Promise<void> {
+  return check(label, engine !== undefined, (files) => runFiles(files, engine));
+}
+
+Deno.test("spec suite 2.0 without an engine: parse, decode, validate", () => onEngine("none"));
 
 for (const name of engineNames()) {
   Deno.test(`spec suite 2.0 on ${name}: every command`, async () => {
-    await check(name, (await engineByName(name))!);
+    await onEngine(name, (await engineByName(name))!);
   });
   Deno.test(`spec suite 2.0 on ${name} with fuel and a depth bound of 500`, async () => {
-    await check(`${name}+fuel`, (await engineByName(name, { fuel: true, maxWasmStack: 500 }))!);
+    await onEngine(`${name}+fuel`, (await engineByName(name, { fuel: true, maxWasmStack: 500 }))!);
+  });
+  Deno.test(`spec suite 2.0 on ${name} under the user loader: every command`, async () => {
+    await check(`user:${name}`, true, (files) => runFilesUser(files, { backend: name }));
   });
 }

@@ -3,11 +3,14 @@
  * prints a per-file table with totals.
  *
  *     deno task spec [--backend interp|singlepass] [--fuel] [--max-wasm-stack N] [-v]
- *                    [DIR | FILE.wast ...]
+ *                    [--loader user [--jobs N]] [DIR | FILE.wast ...]
  *
  * `--fuel` compiles fuel metering in (with unlimited fuel) and
  * `--max-wasm-stack` sets the depth bound, so the suite also checks the code
- * those options add.
+ * those options add. `--loader user` runs each script inside a permission-less
+ * Worker (the user loader's) on the backend (default singlepass), `spectest`'s
+ * functions served as syscalls from this process; `--jobs` sets how many such
+ * workers run at once (default 1).
  *
  * DIR defaults to `$KWASM_SPEC_TESTSUITE`, else `../shared/spec-testsuite/wasm-2.0`.
  * Without a backend, execution commands are counted as skipped.
@@ -19,6 +22,7 @@ import { parseArgs } from "node:util";
 import type { Engine, EngineConfig } from "../../runtime/engine.ts";
 import { engineByName, engineNames } from "../../runtime/engines.ts";
 import { runScript, type ScriptResult } from "../../runtime/script/run.ts";
+import { type UserScriptOptions, UserScriptRunner } from "../../runtime/script/user_runner.ts";
 import { specSuiteDir } from "../_fixtures.ts";
 
 /** One script's result, with its file name. */
@@ -40,6 +44,37 @@ export async function runFiles(files: string[], engine?: Engine): Promise<FileRe
     const r = await runScript(await Deno.readFile(path), { engine });
     out.push({ file: path.slice(path.lastIndexOf("/") + 1), ...r });
   }
+  return out;
+}
+
+/** Options of {@linkcode runFilesUser}. */
+export interface UserRunOptions extends UserScriptOptions {
+  /** Workers running scripts at once. Default 1. */
+  jobs?: number;
+}
+
+/**
+ * Runs each script under the user loader (a permission-less worker per job
+ * slot, reused from script to script); results in the files' order.
+ */
+export async function runFilesUser(
+  files: string[],
+  options: UserRunOptions,
+): Promise<FileResult[]> {
+  const out: FileResult[] = new Array(files.length);
+  let next = 0;
+  const slot = async () => {
+    const runner = new UserScriptRunner(options);
+    try {
+      for (let i = next++; i < files.length; i = next++) {
+        const r = await runner.run(await Deno.readFile(files[i]));
+        out[i] = { file: files[i].slice(files[i].lastIndexOf("/") + 1), ...r };
+      }
+    } finally {
+      runner.close();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.jobs ?? 1) }, slot));
   return out;
 }
 
@@ -86,6 +121,8 @@ if (import.meta.main) {
       fuel: { type: "boolean", default: false },
       "max-wasm-stack": { type: "string" },
       verbose: { type: "boolean", short: "v", default: false },
+      loader: { type: "string", default: "kernel" },
+      jobs: { type: "string", default: "1" },
     },
     allowPositionals: true,
   });
@@ -109,7 +146,20 @@ if (import.meta.main) {
     fuel: values.fuel,
     maxWasmStack: depth === undefined ? undefined : Number(depth),
   };
-  const results = await runFiles(files, await engineNamed(values.backend, config));
+  let results: FileResult[];
+  if (values.loader === "user") {
+    const backend = values.backend ?? "singlepass";
+    if (await engineNamed(backend, config) === undefined) { // also validates the name
+      console.error("spec: the user loader runs scripts on a backend, not 'none'");
+      Deno.exit(2);
+    }
+    results = await runFilesUser(files, { backend, config, jobs: Number(values.jobs) });
+  } else if (values.loader === "kernel") {
+    results = await runFiles(files, await engineNamed(values.backend, config));
+  } else {
+    console.error(`spec: unknown loader '${values.loader}' (kernel or user)`);
+    Deno.exit(2);
+  }
   printTable(results, values.verbose);
   Deno.exit(results.some((r) => r.failures.length > 0) ? 1 : 0);
 }
