@@ -9,13 +9,19 @@
  *   and the WASI fixtures qsort, large and simd (`_start`, output discarded).
  *   Rounds alternate between the contenders; the table shows the fastest
  *   round of each (on a shared, noisy machine the minimum is the stablest
- *   estimate of the uncontended time; the median is in the JSON).
+ *   estimate of the uncontended time; the median is in the JSON), by the
+ *   wall clock and by the process's CPU time (`process.cpuUsage()`, which
+ *   leaves out the time other processes hold the cores: on a loaded
+ *   2-core machine its ratios vary a third as much between runs).
  * - **codegen**: guard pass + encoder throughput on every fixture, in MB/s.
  * - **start-up**: bytes → instance ready to run, for the largest fixture, in
  *   a fresh process each: the host engine alone, singlepass without cache,
  *   singlepass from its cache.
  *
- *     deno run -A bench/singlepass.ts [--rounds N] [--only NAME]
+ *     deno run -A bench/singlepass.ts [--rounds N] [--only NAME] [--guards-only]
+ *
+ * `--guards-only` prints the guards table and stops (for interleaved A/B
+ * runs of two versions).
  *
  * Results go to `bench/results/singlepass.json` and a chart to
  * `bench/results/singlepass.svg`.
@@ -23,6 +29,7 @@
  * @module
  */
 
+import process from "node:process";
 import { parseArgs } from "node:util";
 import { openSync } from "node:fs";
 import { WASI } from "node:wasi";
@@ -121,22 +128,31 @@ const MIN_ROUND_MS = 100;
 /** Runs prepared before a timed batch (WASI programs need an instance each). */
 const BATCH = 128;
 
+/** Wall-clock and CPU time of a run, ms. */
+interface Time {
+  wall: number;
+  cpu: number;
+}
+
 /**
  * Runs `run` `reps` times; returns the mean time of the timed parts. Runs
  * are prepared in batches and then timed back to back, so that programs of
  * a tenth of a millisecond are timed over many milliseconds.
  */
-async function time(run: Run, reps = 1): Promise<number> {
-  let total = 0;
+async function time(run: Run, reps = 1): Promise<Time> {
+  let wall = 0, cpu = 0;
   for (let done = 0; done < reps;) {
     const batch: (() => unknown)[] = [];
     while (batch.length < BATCH && done + batch.length < reps) batch.push(await run());
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (const go of batch) go();
-    total += performance.now() - t0;
+    wall += performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    cpu += (c.user + c.system) / 1000;
     done += batch.length;
   }
-  return total / reps;
+  return { wall: wall / reps, cpu: cpu / reps };
 }
 
 interface KernelResult {
@@ -147,6 +163,8 @@ interface KernelResult {
   fuelMs: number;
   guarded: number;
   fuel: number;
+  /** The ratios by CPU time (fastest rounds). */
+  cpu: { guarded: number; fuel: number };
 }
 
 async function benchKernel(k: Kernel, rounds: number): Promise<KernelResult> {
@@ -161,14 +179,20 @@ async function benchKernel(k: Kernel, rounds: number): Promise<KernelResult> {
     throw new Error(`${k.name}: contenders disagree: ${results.join(" / ")}`);
   }
   // Short runs are repeated so that a round takes at least MIN_ROUND_MS.
-  const once = await time(runs[0]);
+  const once = (await time(runs[0])).wall;
   const reps = Math.max(1, Math.ceil(MIN_ROUND_MS / Math.max(once, 0.01)));
   const times: number[][] = [[], [], []];
+  const cpus: number[][] = [[], [], []];
   for (let r = 0; r < rounds; r++) {
-    for (let i = 0; i < runs.length; i++) times[i].push(await time(runs[i], reps));
+    for (let i = 0; i < runs.length; i++) {
+      const t = await time(runs[i], reps);
+      times[i].push(t.wall);
+      cpus[i].push(t.cpu);
+    }
   }
   const [hostMs, guardedMs, fuelMs] = times.map((t) => Math.min(...t));
   const [hostMedian, guardedMedian, fuelMedian] = times.map(median);
+  const [hostCpu, guardedCpu, fuelCpu] = cpus.map((t) => Math.min(...t));
   return {
     kernel: k.name,
     medians: { host: hostMedian, guarded: guardedMedian, fuel: fuelMedian },
@@ -177,6 +201,7 @@ async function benchKernel(k: Kernel, rounds: number): Promise<KernelResult> {
     fuelMs,
     guarded: guardedMs / hostMs,
     fuel: fuelMs / hostMs,
+    cpu: { guarded: guardedCpu / hostCpu, fuel: fuelCpu / hostCpu },
   };
 }
 
@@ -263,6 +288,7 @@ if (import.meta.main) {
     options: {
       rounds: { type: "string", default: "15" },
       only: { type: "string" },
+      "guards-only": { type: "boolean", default: false },
       child: { type: "string" },
       startup: { type: "string" },
     },
@@ -285,8 +311,10 @@ if (import.meta.main) {
     .filter((k) => !values.only || k.startsWith(values.only));
 
   console.log(`singlepass vs the host engine untouched, ${rounds} rounds, fastest round`);
-  console.log("| kernel | host ms | guarded ms | fuel ms | guarded × | fuel × |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  console.log(
+    "| kernel | host ms | guarded ms | fuel ms | guarded × | fuel × | guarded × CPU | fuel × CPU |",
+  );
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   const rows: KernelResult[] = [];
   for (const k of kernels) {
     const r = await benchInChild(k, rounds);
@@ -295,13 +323,20 @@ if (import.meta.main) {
       `| ${r.kernel} | ${r.hostMs.toFixed(1)} | ${r.guardedMs.toFixed(1)} | ${
         r.fuelMs.toFixed(1)
       } | ` +
-        `${r.guarded.toFixed(3)} | ${r.fuel.toFixed(3)} |`,
+        `${r.guarded.toFixed(3)} | ${r.fuel.toFixed(3)} | ${r.cpu.guarded.toFixed(3)} | ${
+          r.cpu.fuel.toFixed(3)
+        } |`,
     );
   }
   const gGuarded = geomean(rows.map((r) => r.guarded));
   const gFuel = geomean(rows.map((r) => r.fuel));
+  const gCpu = {
+    guarded: geomean(rows.map((r) => r.cpu.guarded)),
+    fuel: geomean(rows.map((r) => r.cpu.fuel)),
+  };
   console.log(
-    `| **geometric mean** | | | | **${gGuarded.toFixed(3)}** | **${gFuel.toFixed(3)}** |`,
+    `| **geometric mean** | | | | **${gGuarded.toFixed(3)}** | **${gFuel.toFixed(3)}** | ` +
+      `**${gCpu.guarded.toFixed(3)}** | **${gCpu.fuel.toFixed(3)}** |`,
   );
   console.log(
     `guards: ${((gGuarded - 1) * 100).toFixed(1)}% (target <= 5%: ${
@@ -311,6 +346,8 @@ if (import.meta.main) {
         gFuel <= 1.3 ? "met" : "NOT met"
       })`,
   );
+
+  if (values["guards-only"]) Deno.exit(0); // for A/B runs: no codegen, start-up or files
 
   console.log("\ncodegen (guard pass + encode)");
   console.log("| module | MB | MB/s |");
@@ -339,7 +376,7 @@ if (import.meta.main) {
         date: new Date().toISOString(),
         rounds,
         kernels: rows,
-        geomean: { guarded: gGuarded, fuel: gFuel },
+        geomean: { guarded: gGuarded, fuel: gFuel, cpu: gCpu },
         codegen,
         startup: start,
       },

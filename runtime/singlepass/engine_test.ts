@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Exhaustion, LinkError, Trap } from "../errors.ts";
 import { backtraceOf } from "../instance/backtrace.ts";
+import { instrWords, Op } from "../opcodes.ts";
 import { createInterruptFlag, interrupt, startWatchdog } from "../watchdog.ts";
 import { instantiateWat, wat } from "./_testing.ts";
 import { maySuspend, singlepass } from "./mod.ts";
@@ -21,13 +22,25 @@ Deno.test("exports compute like the original", async () => {
   assert.deepEqual(inst.invoke("fib", [10]), [55]);
 });
 
+/** Byte offset of the first `call` in defined function `func` of `src`. */
+function callOffset(src: string, func: number): number {
+  const code = wat(src).funcs[func].body;
+  for (let pc = 0, k = 0; k < code.offsets.length; pc += instrWords(code.ops, pc), k++) {
+    if (code.ops[pc] === Op.call) return code.offsets[k];
+  }
+  throw new Error("no call");
+}
+
 Deno.test("the depth bound traps with call stack exhausted, and resets for the next call", async () => {
   const inst = await instantiateWat(FIB, { maxWasmStack: 100 });
   const down = inst.exports.down as (n: number) => number;
   assert.equal(down(99), 99); // 100 frames
   assert.throws(
     () => down(100),
-    (e) => e instanceof Exhaustion && e.message === "call stack exhausted",
+    (e) =>
+      e instanceof Exhaustion && e.message === "call stack exhausted" &&
+      // The innermost frame is the call that found the stack full, as in the interpreter.
+      backtraceOf(e)![0].offset === callOffset(FIB, 1) && backtraceOf(e)!.length > 1,
   );
   // The trap left the depth global where it was; the next entry starts from 0 again.
   assert.equal(down(99), 99);
@@ -37,9 +50,34 @@ Deno.test("the host engine's own stack overflow becomes call stack exhausted", a
   const inst = await instantiateWat(FIB, { maxWasmStack: 10_000_000 });
   assert.throws(
     () => inst.invoke("down", [50_000_000]),
-    (e) => e instanceof Exhaustion && e.message === "call stack exhausted",
+    (e) =>
+      e instanceof Exhaustion && e.message === "call stack exhausted" &&
+      // The innermost frames, as V8 kept them: all $down (func 1).
+      (backtraceOf(e)?.length ?? 0) > 0 && backtraceOf(e)!.every((f) => f.name === "down") &&
+      backtraceOf(e)![0].offset === callOffset(FIB, 1),
   );
   assert.deepEqual(inst.invoke("down", [1000]), [1000]);
+});
+
+Deno.test("a trap thrown by a host function gets the wasm frames under it", async () => {
+  const inst = await instantiateWat(
+    `(module (import "host" "fail" (func $fail))
+      (func $inner (call $fail)) (func $outer (export "outer") (call $inner)))`,
+    {},
+    {
+      host: {
+        fail: () => {
+          throw new Trap("host says no");
+        },
+      },
+    },
+  );
+  assert.throws(
+    () => inst.invoke("outer", []),
+    (e) =>
+      e instanceof Trap && e.message === "host says no" &&
+      backtraceOf(e)!.map((f) => f.name).join() === "inner,outer",
+  );
 });
 
 Deno.test("depth counts across instances (A calls B calls A)", async () => {
@@ -187,6 +225,63 @@ Deno.test("a set interrupt flag traps at loop headers and function entries", asy
   );
 });
 
+/** Recursion without loops: mutual, through tables private and public, and through the host. */
+const RECURSIONS = `(module
+  (import "host" "back" (func $back))
+  (type $v (func))
+  (table $private 1 funcref) (elem (table $private) (i32.const 0) func $viaPrivate)
+  (table $public (export "t") 1 funcref) (elem (table $public) (i32.const 0) func $viaPublic)
+  (func $ping (export "mutual") (call $pong))
+  (func $pong (call $ping))
+  (func $viaPrivate (export "private") (call_indirect $private (type $v) (i32.const 0)))
+  (func $viaPublic (export "public") (call_indirect $public (type $v) (i32.const 0)))
+  (func (export "host") (call $back)))`;
+
+/** f0 calls f1 twice, f1 calls f2 twice, …: 2^DAG_LEVELS calls with no loop and no cycle. */
+const DAG_LEVELS = 40;
+const DAG = `(module ${
+  Array.from({ length: DAG_LEVELS }, (_, i) => `(func $f${i} (call $f${i + 1}) (call $f${i + 1}))`)
+    .join(" ")
+} (func $f${DAG_LEVELS}) (export "dag" (func $f0)))`;
+
+Deno.test("a set interrupt flag stops recursion without loops, whichever way it goes", async () => {
+  const flag = createInterruptFlag();
+  const imports = { host: { back: () => inst.invoke("host", []) } };
+  const inst = await instantiateWat(RECURSIONS, { maxWasmStack: 1_000_000 }, imports, {
+    interrupt: flag,
+  });
+  const dag = await instantiateWat(DAG, {}, {}, { interrupt: flag });
+  interrupt(flag);
+  for (
+    const [i, name] of [[inst, "mutual"], [inst, "private"], [inst, "public"], [inst, "host"], [
+      dag,
+      "dag",
+    ]] as const
+  ) {
+    assert.throws(
+      () => i.invoke(name, []),
+      (e) => e instanceof Trap && e.message === "interrupted",
+      name,
+    );
+  }
+});
+
+Deno.test("a watchdog stops 2^40 calls without a loop or a cycle", async () => {
+  const dog = startWatchdog({ timeoutMs: 100 });
+  try {
+    await dog.ready;
+    const inst = await instantiateWat(DAG, {}, {}, { interrupt: dog.flag });
+    const t0 = performance.now();
+    assert.throws(
+      () => inst.invoke("dag", []),
+      (e) => e instanceof Trap && e.message === "interrupted",
+    );
+    assert.ok(performance.now() - t0 < 100 + 100, `stopped after ${performance.now() - t0} ms`);
+  } finally {
+    dog.stop();
+  }
+});
+
 Deno.test("a watchdog stops an infinite loop within 100 ms of its deadline", async () => {
   const inst0 = await instantiateWat(SPIN); // compile before starting the clock
   const dog = startWatchdog({ timeoutMs: 150 });
@@ -200,6 +295,29 @@ Deno.test("a watchdog stops an infinite loop within 100 ms of its deadline", asy
       (e) => e instanceof Trap && e.message === "interrupted",
     );
     assert.ok(performance.now() - t0 < 150 + 100, `stopped after ${performance.now() - t0} ms`);
+  } finally {
+    dog.stop();
+  }
+});
+
+Deno.test("a loop the host engine has optimized still sees the flag", async () => {
+  // Count down from n: 2^32 - 1 rounds for n = 0, seconds of work.
+  const flag = createInterruptFlag();
+  const inst = await instantiateWat(
+    `(module (func (export "count") (param i32)
+      (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))`,
+    {},
+    {},
+    { interrupt: flag },
+  );
+  const count = inst.exports.count as (n: number) => void;
+  for (let i = 0; i < 20_000; i++) count(1000); // hot: tiered up from the baseline compiler
+  const dog = startWatchdog({ timeoutMs: 100, flag });
+  try {
+    await dog.ready;
+    const t0 = performance.now();
+    assert.throws(() => count(0), (e) => e instanceof Trap && e.message === "interrupted");
+    assert.ok(performance.now() - t0 < 100 + 100, `stopped after ${performance.now() - t0} ms`);
   } finally {
     dog.stop();
   }
@@ -276,19 +394,26 @@ Deno.test("memories are bounded by maxMemoryBytes", async () => {
 });
 
 Deno.test("call_indirect through a private table traps with the spec's phrases", async () => {
-  const inst = await instantiateWat(`(module
+  const module = (size: number) =>
+    instantiateWat(`(module
     (type $v (func)) (type $i (func (result i32)))
-    (table 3 funcref) (elem (i32.const 1) $f)
+    (table ${size} funcref) (elem (i32.const 1) $f)
     (func $f)
     (func (export "call") (param i32) (call_indirect (type $v) (local.get 0)))
     (func (export "sig") (drop (call_indirect (type $i) (i32.const 1)))))`);
-  assert.deepEqual(inst.invoke("call", [1]), []);
-  const expect: [string, number[], string][] = [
-    ["call", [5], "undefined element"],
-    ["call", [2], "uninitialized element"],
-    ["sig", [], "indirect call type mismatch"],
+  // Indices 0 and 2 are null: the calls store the index.
+  const two = await module(3);
+  assert.deepEqual(two.invoke("call", [1]), []);
+  // Only index 0 is null (as in C): the calls store nothing, and the null one is known.
+  const lone = await module(2);
+  const expect: [typeof two, string, number[], string][] = [
+    [two, "call", [5], "undefined element 5"],
+    [two, "call", [2], "uninitialized element 2"],
+    [two, "sig", [], "indirect call type mismatch"],
+    [lone, "call", [5], "undefined element"],
+    [lone, "call", [0], "uninitialized element 0"],
   ];
-  for (const [name, args, message] of expect) {
+  for (const [inst, name, args, message] of expect) {
     assert.throws(() => inst.invoke(name, args), (e) => e instanceof Trap && e.message === message);
   }
 });

@@ -18,16 +18,41 @@
  * Tables nobody else can see hold inner bodies directly (`scan.ts`), so C
  * function pointers skip the thunk too.
  *
- * **Entry and loop guards.** An inner body starts with one test of
- * `(depth | flag) >u max` (`flag` is the first i32 of a shared memory that a
- * watchdog thread sets to a negative value), and every loop header tests
- * `flag != 0`; either branches to `global.set reason; unreachable`, and the
- * host tells the causes apart. Bodies that call nothing need no entry guard
- * (they add one frame; their loops are guarded), and a loop whose every
- * iteration starts with a call to a guarded body needs no header guard. The
- * flag lives in its own memory, imported after the module's memories, so no
- * memory index moves; the module's own memories become imports too, which
- * keeps them at their indices and lets the host bound their size.
+ * **Entry and loop guards.** Every loop header tests `flag != 0` (`flag` is
+ * the first i32 of a shared memory that a watchdog thread sets to a negative
+ * value); an inner body on a cycle of the call graph starts with one test of
+ * `(depth | flag) >u max`, one on no cycle with `depth >u max` only, one that
+ * calls nothing with nothing (`entries.ts` decides, and argues why an
+ * interrupt still stops every long run); a guard branches to
+ * `global.set reason; unreachable`, and the host tells the causes apart. A
+ * loop whose every iteration starts with a call to a body that tests the
+ * flag needs no header guard. The flag lives in its own memory, imported
+ * after the module's memories, so no memory index moves; the module's own
+ * memories become imports too, which keeps them at their indices and lets
+ * the host bound their size.
+ *
+ * What the guards cost, and what did not pay (V8 15.0, CPU time against the
+ * untouched module on the host engine; `bench/singlepass.ts`): on a
+ * recursive fib, the depth parameter costs ~3%, its compare ~6%, the flag
+ * load ~13% — V8 loads the base of a memory other than 0 from the instance
+ * on every entry. Hence the flag only where a cycle needs it (qsort −3%,
+ * the 4,700-function `large` fixture −8% in a dedicated A/B; within the
+ * noise of the full benchmark). Tried and dropped: separate
+ * tests `depth >u max; flag != 0` instead of one or-ed test (same as the
+ * or-ed form); the flag at depths that are multiples of 4 only, with loop
+ * headers covering the rest (fib 1.46× instead of 1.22×: the depth-pattern
+ * branch mispredicts); the flag in memory 0 (fib −5%, but it would move the
+ * guest's memory 0 to index 1 for every load and store); in loops that call
+ * nothing, a countdown in a local that tests the flag every 1,024th round
+ * (matmul 1.15× instead of 1.05×, sieve the same: a loop-carried local costs
+ * more than the load, whose header test is worth 5–9% there). An atomic load of
+ * the flag is not needed — V8 neither hoists nor merges plain loads of
+ * linear memory across loop back-edges or calls, even in optimized code
+ * (`engine_test.ts` interrupts a hot, tiered-up loop without stores) — and is
+ * not in the 2.0 opcode table. Loops with a small constant trip count could
+ * skip the header test, but not done: the loops where the test costs
+ * (matmul's, sieve's) run a variable number of rounds, and hash64's 8-round
+ * loops cost nothing measurable.
  *
  * **Fuel** (only when asked for) travels the same way: inner bodies take the
  * fuel left as one more parameter (i64) and return what is left as one more
@@ -79,7 +104,8 @@ import {
 import { Reencoder } from "./reencode.ts";
 import { addRawWrappers } from "./raw.ts";
 import { TypeTable } from "./types.ts";
-import { runReachesGuard, scanModule } from "./scan.ts";
+import { forEachCallInRun, loneNullSlot, scanModule } from "./scan.ts";
+import { Entry, type EntryPlan, planEntries } from "./entries.ts";
 
 const CompileError = WebAssembly.CompileError;
 
@@ -161,8 +187,10 @@ class GuardPass extends Reencoder {
   #innerTypes: number[] = [];
   /** Tables that hold inner bodies (see `scan.ts`). */
   #private: boolean[] = [];
-  /** Which defined functions' bodies make calls (`scan.ts`). */
-  #makesCalls: Uint8Array = new Uint8Array(0);
+  /** Private tables whose calls store the index for the trap message (see `loneNullSlot`). */
+  #storesIndex: boolean[] = [];
+  /** The entry guard of each defined function (`entries.ts`). */
+  #entries!: EntryPlan;
   /** Defined index of the body being walked. */
   #defined = 0;
   /** Functions whose elements in private tables became inner bodies. */
@@ -221,7 +249,8 @@ class GuardPass extends Reencoder {
     this.#types = new TypeTable(m.types.length);
     const scan = scanModule(m);
     this.#private = scan.privateTables;
-    this.#makesCalls = scan.makesCalls;
+    this.#storesIndex = scan.privateTables.map((p, t) => p && loneNullSlot(m, t) === null);
+    this.#entries = planEntries(m, scan);
     const fuel = this.#fuel ? [ValType.i64] : [];
     const byType = new Map<number, number>();
     this.#innerTypes = m.funcs.map((f) => {
@@ -316,7 +345,8 @@ class GuardPass extends Reencoder {
     // The functions stay declared for `ref.func` through a declarative segment (run()).
     const shift = this.source.funcs.length;
     if (out.init.kind === "funcs") {
-      this.#moved.push(...out.init.funcs);
+      // Not push(...funcs): spreading a segment of ~100k functions overflows the JS stack.
+      for (const f of out.init.funcs) this.#moved.push(f);
       out.init.funcs = out.init.funcs.map((f) => f + shift);
     } else {
       for (const x of out.init.exprs) {
@@ -390,6 +420,14 @@ class GuardPass extends Reencoder {
   #thunk(f: Func, type: FuncType, inner: number, entry = false): Func {
     const b = this.out;
     const at = f.body.offsets[0] ?? 0;
+    if (this.#entries.thunkFlag[inner - this.#innerBase]) {
+      // The inner body tests no flag, but may leave the module, and come back here.
+      this.#loadFlag(b, at);
+      b.op(Op.if, at);
+      b.word(BLOCK_EMPTY);
+      this.#guardTrap(b, at);
+      b.op(Op.end, at);
+    }
     for (let i = 0; i < type.params.length; i++) {
       b.op(Op.local_get, at);
       b.word(i);
@@ -445,13 +483,16 @@ class GuardPass extends Reencoder {
     // Entry guard: (depth | flag) >u max [| fuel < 0]. Or-ing first saves a compare
     // (measured: 1.24× instead of 1.44× on a recursive fib); it sees every negative
     // flag value, which is what kwasm's watchdog writes (see runtime/watchdog.ts).
-    // A body that calls nothing needs none: it adds one frame and finishes, or
-    // spins in loops, whose headers are guarded.
-    if (this.#makesCalls[this.#defined]) {
+    // A body on no cycle of the call graph tests the depth only, one that calls
+    // nothing tests nothing (entries.ts).
+    const entry = this.#entries.kind[this.#defined];
+    if (entry !== Entry.none) {
       out.op(Op.local_get, at);
       out.word(this.#depthLocal);
-      this.#loadFlag(out, at);
-      out.op(Op.i32_or, at);
+      if (entry === Entry.flag) {
+        this.#loadFlag(out, at);
+        out.op(Op.i32_or, at);
+      }
       out.op(Op.i32_const, at);
       out.word(this.#max);
       out.op(Op.i32_gt_u, at);
@@ -520,11 +561,11 @@ class GuardPass extends Reencoder {
         this.#charge(out, at);
         this.#kinds[++this.#nest] = Op.loop;
         const next = this.copyInstr(ops, pc, out, at);
-        // A loop whose every iteration starts by calling a guarded body needs no header
-        // guard of its own: the callee's entry guard sees the flag and the fuel. (In a
-        // recursive fib that is the difference between 1.4× and 1.25×: the header would
-        // reload the flag memory's base after every call.)
-        if (!runReachesGuard(ops, next, this.#importedFuncs, this.#makesCalls)) {
+        // A loop whose every iteration starts by calling a body that tests the flag needs
+        // no header guard of its own: the callee's entry guard sees the flag and the fuel.
+        // (In a recursive fib that is the difference between 1.4× and 1.25×: the header
+        // would reload the flag memory's base after every call.)
+        if (!this.#runTestsFlag(ops, next)) {
           this.#loadFlag(out, at);
           this.#trapIf(out, at);
         }
@@ -582,6 +623,16 @@ class GuardPass extends Reencoder {
     }
   }
 
+  /** Whether the straight-line code at `ops[pc]` surely calls a body that tests the flag. */
+  #runTestsFlag(ops: Int32Array, pc: number): boolean {
+    let tests = false;
+    const kind = this.#entries.kind, imported = this.#importedFuncs;
+    forEachCallInRun(ops, pc, (f) => {
+      if (f >= imported && kind[f - imported] === Entry.flag) tests = true;
+    });
+    return tests;
+  }
+
   /** Index of a scratch local of type `t` (one per type and body), added on first use. */
   #scratch(t: ValType): number {
     let i = this.#extra.indexOf(t);
@@ -617,12 +668,20 @@ class GuardPass extends Reencoder {
   #privateCallIndirect(ops: Int32Array, pc: number, out: CodeArena, at: number): number {
     this.#charge(out, at);
     const type = funcTypeAt(this.source, ops[pc + 1])!;
-    // No store of the index for the trap message here: this is the hot path of C
-    // function pointers (qsort's comparator), and the trap says "uninitialized
-    // element" without the number (traps.ts tells the two kinds of call apart).
+    // The index for the trap message is stored only when the table leaves more than one
+    // index null: this is the hot path of C function pointers (qsort's comparator), and
+    // C's tables leave only index 0 (NULL) null, which the trap translator can name
+    // itself. An index out of bounds is then reported without the number.
     const index = this.#scratch(ValType.i32);
-    out.op(Op.local_set, at);
-    out.word(index);
+    if (this.#storesIndex[ops[pc + 2]]) {
+      out.op(Op.local_tee, at);
+      out.word(index);
+      out.op(Op.global_set, at);
+      out.word(this.#indexGlobal);
+    } else {
+      out.op(Op.local_set, at);
+      out.word(index);
+    }
     out.op(Op.local_get, at);
     out.word(this.#depthLocal);
     out.op(Op.i32_const, at);
@@ -684,6 +743,15 @@ class GuardPass extends Reencoder {
     out.word(0);
   }
 
+  /** `reason = guard; unreachable`. */
+  #guardTrap(out: CodeArena, at: number): void {
+    out.op(Op.i32_const, at);
+    out.word(Reason.guard);
+    out.op(Op.global_set, at);
+    out.word(this.#reasonGlobal);
+    out.op(Op.unreachable, at);
+  }
+
   /**
    * With fuel, or-s `fuel < 0` into the condition on the stack; then
    * `if (cond) { reason = guard; unreachable }`.
@@ -701,11 +769,7 @@ class GuardPass extends Reencoder {
     out.op(Op.if, at);
     out.word(BLOCK_EMPTY);
     this.#storeFuel(out, at); // so the host can see that fuel ran out
-    out.op(Op.i32_const, at);
-    out.word(Reason.guard);
-    out.op(Op.global_set, at);
-    out.word(this.#reasonGlobal);
-    out.op(Op.unreachable, at);
+    this.#guardTrap(out, at);
     out.op(Op.end, at);
   }
 

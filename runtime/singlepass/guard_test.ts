@@ -44,7 +44,10 @@ Deno.test("layout: thunks keep the indices, inner bodies follow, guard imports c
   const start = g.exports.find((e) => e.name === START_EXPORT)!.index;
   assert.equal(start, 10);
   const startBody = g.funcs[start - 1].body;
-  assert.deepEqual([...startBody.ops.slice(0, 2)], [Op.i32_const, 1]); // depth 1, no global read
+  // Depth 1, no read of the depth global; $start calls out, so its entry tests the flag.
+  assert.ok(!opsOf(startBody).includes(Op.global_get));
+  assert.equal(opsOf(startBody)[0], Op.i32_const);
+  assert.ok(opsOf(startBody).includes(Op.i32_load));
   assert.equal(startBody.ops.at(-2), layout.innerBase + 3);
   assert.deepEqual(g.imports.map((i) => `${i.module} ${i.name}`), [
     "env log",
@@ -61,13 +64,21 @@ Deno.test("layout: thunks keep the indices, inner bodies follow, guard imports c
   assert.equal(g.funcs[1].body.ops.at(-2), layout.innerBase + 1);
 });
 
-Deno.test("a body that calls nothing gets no entry guard; loops get a header guard", () => {
-  const m = wat(SRC);
+Deno.test("entry guards: none for leaves, the depth off cycles, depth and flag on them", () => {
+  const m = wat(`(module
+    (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func $caller (export "caller") (param i32) (result i32) (call $leaf (local.get 0)))
+    (func $looper (loop $l (br $l)))
+    (func $rec (param i32) (if (local.get 0) (then (call $rec (i32.const 0))))))`);
   const { module: g, layout } = guard(m, { maxWasmStack: 1000, fuel: false });
   const inner = (i: number) => opsOf(g.funcs[layout.innerBase - layout.importedFuncs + i].body);
   assert.deepEqual(inner(0), opsOf(m.funcs[0].body)); // $leaf: unchanged
-  assert.ok(inner(1).includes(Op.unreachable)); // $caller: entry guard
+  assert.ok(inner(1).includes(Op.unreachable)); // $caller: depth guard…
+  assert.ok(!inner(1).includes(Op.i32_load)); // …without the flag: it is on no cycle
   assert.ok(inner(2).includes(Op.i32_load)); // $looper: the header reads the flag
+  assert.deepEqual(inner(3).slice(0, 4), [Op.local_get, Op.i32_const, Op.i32_load, Op.i32_or]);
+  // Thunks of bodies that test no flag and never leave the module test none either.
+  assert.ok(!opsOf(g.funcs[1].body).includes(Op.i32_load));
 });
 
 Deno.test("every emitted instruction carries an original instruction's offset", () => {
@@ -103,19 +114,34 @@ Deno.test("a private table holds inner bodies, and its functions stay declared",
   assert.ok(WebAssembly.validate(encode(g)));
 });
 
-Deno.test("a loop that starts by calling a guarded body leaves the check to the callee", () => {
+Deno.test("a loop that starts by calling a body testing the flag leaves the check to it", () => {
   const m = wat(`(module
     (func $leaf)
-    (func $guarded (call $leaf))
-    (func (loop $l (call $guarded) (br $l)))
+    (func $guarded (param i32) (if (local.get 0) (then (call $guarded (i32.const 0)))))
+    (func $depth (call $leaf))
+    (func (loop $l (call $guarded (i32.const 1)) (br $l)) (call $guarded (i32.const 0)))
     (func (loop $l (call $leaf) (br $l)))
-    (func (loop $l (br_if $l (i32.const 0)) (call $guarded) (br $l))))`);
+    (func (loop $l (br_if $l (i32.const 0)) (call $guarded (i32.const 1)) (br $l)))
+    (func (loop $l (call $depth) (br $l))))`);
   const { module: g, layout } = guard(m, { maxWasmStack: 1000, fuel: false });
   const loads = (i: number) =>
     opsOf(g.funcs[layout.innerBase + i].body).filter((id) => id === Op.i32_load).length;
-  assert.equal(loads(2), 1); // the entry guard only
-  assert.equal(loads(3), 2); // entry + header: $leaf has no guard
-  assert.equal(loads(4), 2); // the call is not on every path through the header
+  assert.equal(loads(3), 0); // $guarded tests the flag on every iteration
+  assert.equal(loads(4), 1); // the header: $leaf has no guard
+  assert.equal(loads(5), 1); // the call is not on every path through the header
+  assert.equal(loads(6), 1); // $depth tests the depth only
+});
+
+Deno.test("a thunk tests the flag for a body that does not but may leave the module", () => {
+  const m = wat(`(module (import "m" "f" (func $f))
+    (func (export "a") (call $f))
+    (func (export "b") (call $b2)) (func $b2))`);
+  const { module: g, layout } = guard(m, { maxWasmStack: 1000, fuel: false });
+  const thunk = (i: number) => opsOf(g.funcs[i].body);
+  assert.ok(thunk(0).includes(Op.i32_load)); // a: calls out, and may be called back
+  assert.ok(!thunk(1).includes(Op.i32_load));
+  const inner = (i: number) => opsOf(g.funcs[layout.innerBase - layout.importedFuncs + i].body);
+  assert.ok(!inner(0).includes(Op.i32_load));
 });
 
 Deno.test("the names the guard pass adds cannot clash with the module's", () => {

@@ -141,11 +141,14 @@ export class SinglepassModule implements CompiledModule {
         if (Atomics.load(flag, 0) !== 0) return new Trap("interrupted");
         return new Exhaustion("call stack exhausted");
       },
-      // Calls through private tables have inner types, added after the module's own.
-      lastIndex: (at) =>
-        at.imm >= this.header.types.length
-          ? null
-          : ((raw[INDEX_EXPORT] as WebAssembly.Global).value as number) >>> 0,
+      lastIndex: (at, uninitialized) => {
+        const stored = () => ((raw[INDEX_EXPORT] as WebAssembly.Global).value as number) >>> 0;
+        // Calls through private tables have inner types, added after the module's own.
+        if (at.imm < this.header.types.length) return stored();
+        // A private table: the guard stores the index only if more than one is null.
+        const lone = this.#offsets.loneNullSlot(at.imm2);
+        return lone === null ? stored() : uninitialized && lone >= 0 ? lone : null;
+      },
     });
     const instance = new SinglepassInstance(this, raw, store, linked.suspends, fuel);
     const start = raw[START_EXPORT] as RawFunction | undefined;

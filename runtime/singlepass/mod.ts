@@ -57,6 +57,9 @@ export { CODEGEN_VERSION, defaultCacheDir } from "./cache.ts";
 /** The default call depth bound, as the interpreter's. */
 export const DEFAULT_MAX_WASM_STACK = 100_000;
 
+/** V8's limit on the functions of a module (`kV8MaxWasmFunctions`). */
+const HOST_MAX_FUNCTIONS = 1_000_000;
+
 /** Configuration of a singlepass engine. */
 export interface SinglepassConfig extends EngineConfig {
   /**
@@ -166,16 +169,35 @@ export class SinglepassEngine implements Engine {
 
   /** Guards, encodes (caching the result under `key`) and compiles `module`. */
   #codegen(module: Module, key: string | null): SinglepassModule {
+    // Every defined function becomes two (outer + inner body): refuse before
+    // seconds of guarding what V8 would reject at its function section.
+    const { importedFuncs, definedFuncs } = guardLayout(module, this.#options);
+    if (importedFuncs + 2 * definedFuncs > HOST_MAX_FUNCTIONS) {
+      throw new WebAssembly.CompileError(
+        `too many functions for singlepass: ${definedFuncs} defined and ${importedFuncs} imported ` +
+          `need ${importedFuncs + 2 * definedFuncs}, over the host engine's limit of ` +
+          `${HOST_MAX_FUNCTIONS} (the interp backend has no such limit)`,
+      );
+    }
     const t0 = performance.now();
     const guarded = encode(guard(module, this.#options).module);
     const t1 = performance.now();
-    if (key !== null) this.#cache!.put(key, guarded);
+    let wasm: WebAssembly.Module;
+    try {
+      wasm = new WebAssembly.Module(guarded);
+    } catch (e) {
+      // A valid module that V8 refuses meets one of its implementation limits
+      // (locals, br_table size, table size…); its offsets are the guarded module's.
+      const why = e instanceof Error ? e.message.replace(/^WebAssembly\.\w+\(\): /, "") : `${e}`;
+      throw new WebAssembly.CompileError(`host engine limit: ${why} (in the guarded module)`);
+    }
     const t2 = performance.now();
-    const wasm = new WebAssembly.Module(guarded);
+    // Cached only once V8 has accepted it, so a refused module is not stored.
+    if (key !== null) this.#cache!.put(key, guarded);
     this.lastCompile = {
       cached: false,
       codegenMs: t1 - t0,
-      hostCompileMs: performance.now() - t2,
+      hostCompileMs: t2 - t1,
       guardedBytes: guarded.length,
     };
     return this.#wrap(module, () => module, guarded, wasm);

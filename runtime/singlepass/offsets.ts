@@ -19,6 +19,7 @@ import { instrWords } from "../opcodes.ts";
 import { guard, type GuardOptions } from "./guard.ts";
 import type { GuardLayout } from "./layout.ts";
 import type { WasmFrame } from "./traps.ts";
+import { loneNullSlot } from "./scan.ts";
 
 /** A guarded-module frame mapped back: the original frame, and the instruction there. */
 export interface MappedFrame {
@@ -28,6 +29,10 @@ export interface MappedFrame {
   op: number;
   /** Its first immediate word as emitted (for `call_indirect`: the type index). */
   imm: number;
+  /** Its second immediate word (for `call_indirect`: the table index). */
+  imm2: number;
+  /** Whether it stands for the function's first instruction (its entry guard, say). */
+  entry: boolean;
 }
 
 /** Finds original frames for positions in a guarded module. */
@@ -38,6 +43,7 @@ export class OffsetMap {
   readonly #layout: GuardLayout;
   /** Inner bodies as emitted (original offsets) and as decoded (guarded offsets). */
   #bodies: { emitted: Code[]; decoded: Code[]; names: Names | null } | null = null;
+  #module: Module | null = null;
 
   /**
    * A map for `guarded`, the encoded result of guarding with `options` the
@@ -85,11 +91,18 @@ export class OffsetMap {
       },
       op: decoded.ops[pc],
       imm: decoded.ops[pc + 1],
+      imm2: decoded.ops[pc + 2],
+      entry: emitted.offsets[lo] === emitted.offsets[0],
     };
   }
 
+  /** {@linkcode loneNullSlot} of the original module's table `table`. */
+  loneNullSlot(table: number): number | null {
+    return loneNullSlot(this.#module ??= this.#original(), table);
+  }
+
   #build(): { emitted: Code[]; decoded: Code[]; names: Names | null } {
-    const original = this.#original();
+    const original = this.#module ??= this.#original();
     const emitted = guard(original, this.#options).module.funcs.map((f) => f.body);
     const decoded = decode(this.#guarded, { wasm3: true }).funcs.map((f) => f.body);
     return { emitted, decoded, names: original.names };

@@ -32,6 +32,15 @@ export interface Scan {
   privateTables: boolean[];
   /** `makesCalls[i]` is 1 when defined function `i`'s body has a `call` or `call_indirect`. */
   makesCalls: Uint8Array;
+  /**
+   * Every call site, by body: those of defined function `i` are
+   * `calls[callStart[i]] … calls[callStart[i + 1] - 1]`, a function index
+   * for a `call`, and `-1 - table` followed by the type index for a
+   * `call_indirect`.
+   */
+  calls: Int32Array;
+  /** See {@linkcode Scan.calls}. */
+  callStart: Int32Array;
 }
 
 /** Immediate words of each opcode id; -1 for the variable-length ones (`br_table`, typed `select`). */
@@ -62,25 +71,15 @@ for (
 ) ENDS_RUN[op] = 1;
 
 /**
- * Whether the straight-line code starting at `ops[pc]` calls, before any
- * branch or block boundary, a function that `guarded` says has an entry
- * guard: running that code then passes a guard anyway.
+ * Calls `visit` with the function index of every `call` in the
+ * straight-line code starting at `ops[pc]`, up to the first branch or block
+ * boundary: running that code surely makes these calls.
  */
-export function runReachesGuard(
-  ops: Int32Array,
-  pc: number,
-  importedFuncs: number,
-  guarded: Uint8Array,
-): boolean {
+export function forEachCallInRun(ops: Int32Array, pc: number, visit: (f: number) => void): void {
   while (pc < ops.length && !ENDS_RUN[ops[pc]]) {
-    if (
-      ops[pc] === Op.call && ops[pc + 1] >= importedFuncs && guarded[ops[pc + 1] - importedFuncs]
-    ) {
-      return true;
-    }
+    if (ops[pc] === Op.call) visit(ops[pc + 1]);
     pc = nextInstr(ops, pc);
   }
-  return false;
 }
 
 /** Scans `m` (see the module docs). */
@@ -102,13 +101,27 @@ export function scanModule(m: Module): Scan {
     if (funcs.some((f) => f !== null && f < importedFuncs)) priv[e.table] = false;
   }
   const makesCalls = new Uint8Array(m.funcs.length);
+  const callStart = new Int32Array(m.funcs.length + 1);
+  let calls = new Int32Array(1024), nc = 0;
   const call = Op.call, callIndirect = Op.call_indirect, brTable = Op.br_table;
   for (let i = 0; i < m.funcs.length; i++) {
     const ops = m.funcs[i].body.ops;
-    let calls = 0;
+    callStart[i] = nc;
     for (let pc = 0; pc < ops.length;) {
       const id = ops[pc];
-      if (id === call || id === callIndirect) calls = 1;
+      if (id === call || id === callIndirect) {
+        if (nc + 2 > calls.length) {
+          const grown = new Int32Array(calls.length * 2);
+          grown.set(calls);
+          calls = grown;
+        }
+        if (id === call) {
+          calls[nc++] = ops[pc + 1];
+        } else {
+          calls[nc++] = -1 - ops[pc + 2];
+          calls[nc++] = ops[pc + 1];
+        }
+      }
       switch (TABLE_ACCESS[id]) {
         case 0:
           break;
@@ -126,9 +139,36 @@ export function scanModule(m: Module): Scan {
       const w = WORDS[id];
       pc += w >= 0 ? 1 + w : id === brTable ? 3 + ops[pc + 1] : 2 + ops[pc + 1]; // nextInstr, inlined
     }
-    makesCalls[i] = calls;
+    makesCalls[i] = nc > callStart[i] ? 1 : 0;
   }
-  return { privateTables: priv, makesCalls };
+  callStart[m.funcs.length] = nc;
+  return { privateTables: priv, makesCalls, calls: calls.subarray(0, nc), callStart };
+}
+
+/**
+ * The one index of private table `table` that its segments leave null (so a
+ * trap "uninitialized element" there names it without the guarded code
+ * storing the index), -1 when they leave none, or null when they leave more
+ * or it cannot be known (an offset that is not a constant). C programs'
+ * function pointer tables leave exactly index 0 null: the null pointer.
+ */
+export function loneNullSlot(m: Module, table: number): number | null {
+  let importedTables = 0;
+  for (const imp of m.imports) if (imp.desc.kind === "table") importedTables++;
+  const size = m.tables[table - importedTables]?.type.min;
+  if (size === undefined || size > 1 << 24) return null;
+  const filled = new Uint8Array(size);
+  for (const e of m.elems) {
+    if (e.mode !== "active" || e.table !== table) continue;
+    const x = e.offset!.ops;
+    if (x[0] !== Op.i32_const || x[2] !== Op.end) return null;
+    const items = e.init.kind === "funcs" ? e.init.funcs : e.init.exprs.map(refFuncOf);
+    items.forEach((f, i) => {
+      if (f !== null) filled[x[1] + i] = 1;
+    });
+  }
+  const first = filled.indexOf(0);
+  return first < 0 ? -1 : filled.indexOf(0, first + 1) < 0 ? first : null;
 }
 
 /**

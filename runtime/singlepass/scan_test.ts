@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { wat } from "./_testing.ts";
-import { scanModule } from "./scan.ts";
+import { loneNullSlot, scanModule } from "./scan.ts";
 
 const privateTables = (m: Parameters<typeof scanModule>[0]) => scanModule(m).privateTables;
 
@@ -35,4 +35,22 @@ Deno.test("bodies that make calls are found", () => {
     (func $a) (func (call $a)) (func (call_indirect (type $t) (i32.const 0)))
     (func (block (br_table 0 0 (i32.const 0)))))`);
   assert.deepEqual([...scanModule(m).makesCalls], [0, 1, 1, 0]);
+});
+
+Deno.test("the lone null index of a private table is found when there is one", () => {
+  const lone = (src: string) => loneNullSlot(wat(src), 0);
+  const f = `(func $f)`;
+  assert.equal(lone(`(module (table 3 funcref) (elem (i32.const 1) $f $f) ${f})`), 0);
+  assert.equal(lone(`(module (table 3 funcref) (elem (i32.const 0) $f) ${f})`), null);
+  assert.equal(lone(`(module (table 1 funcref) (elem (i32.const 0) $f) ${f})`), -1);
+  assert.equal(
+    lone(
+      `(module (table 2 funcref) (elem (i32.const 0) funcref (ref.null func) (ref.func $f)) ${f})`,
+    ),
+    0,
+  );
+  assert.equal(
+    lone(`(module (import "m" "g" (global i32)) (table 2 funcref) (elem (global.get 0) $f) ${f})`),
+    null,
+  );
 });

@@ -17,7 +17,7 @@
 
 import { Exhaustion, Trap } from "../errors.ts";
 import { Op } from "../opcodes.ts";
-import { attachBacktrace, type WasmFrame } from "../instance/backtrace.ts";
+import { attachBacktrace, backtraceOf, type WasmFrame } from "../instance/backtrace.ts";
 import type { MappedFrame } from "./offsets.ts";
 
 export type { WasmFrame };
@@ -31,11 +31,11 @@ export interface FrameSource {
    */
   frame(func: number, offset: number): MappedFrame | null;
   /**
-   * The table index of the latest `call_indirect` through a table others can
-   * see, or null when the one at `frame` went through a private table (which
-   * records none, see `guard.ts`).
+   * The table index of the `call_indirect` at `frame` that trapped, for an
+   * `uninitialized` element or one out of bounds; null when unknown (calls
+   * through private tables record it only when needed, see `guard.ts`).
    */
-  lastIndex(frame: MappedFrame): number | null;
+  lastIndex(frame: MappedFrame, uninitialized: boolean): number | null;
   /** Reads and clears the reason global; non-zero ({@linkcode Reason}) when a guard trapped. */
   takeReason(): number;
   /** The error for a guard trap with `reason`, from the instance's state. */
@@ -95,12 +95,20 @@ function callSites(error: Error): CallSite[] {
 
 const WASM_FRAME = /wasm-function\[(\d+)\]:0x([0-9a-f]+)/;
 
-/** The original frames of every guarded-module frame among `sites`, innermost first. */
-function wasmFrames(sites: CallSite[]): (MappedFrame & { source: FrameSource })[] {
+/**
+ * The original frames of every guarded-module frame among `sites`, innermost
+ * first, and the instance of the innermost guarded-module frame, mapped or
+ * not (a thunk's guard traps outside any original function).
+ */
+function wasmFrames(
+  sites: CallSite[],
+): { frames: (MappedFrame & { source: FrameSource })[]; top: FrameSource | null } {
   const out = [];
+  let top: FrameSource | null = null;
   for (const site of sites) {
     const source = sources.get(site.getThis() as WebAssembly.Instance);
     if (!source) continue;
+    top ??= source;
     let func = site.getFunction();
     let col = site.getColumnNumber();
     if (typeof func !== "number" || col === null) {
@@ -112,7 +120,7 @@ function wasmFrames(sites: CallSite[]): (MappedFrame & { source: FrameSource })[
     const mapped = source.frame(func as number, col - 1);
     if (mapped) out.push({ ...mapped, source });
   }
-  return out;
+  return { frames: out, top };
 }
 
 function withIndex(phrase: string, index: number | null): string {
@@ -125,26 +133,54 @@ function withIndex(phrase: string, index: number | null): string {
  * function's own exception, an already translated trap — unchanged.
  */
 export function translateError(e: unknown): unknown {
-  if (e instanceof Trap || e instanceof Exhaustion) return e;
+  if (e instanceof Trap || e instanceof Exhaustion) {
+    // Thrown by a host function: the wasm frames under it, unless it has them already.
+    if (backtraceOf(e) === undefined) {
+      const { frames } = wasmFrames(callSites(e));
+      if (frames.length > 0) attachBacktrace(e, frames.map((f) => f.frame));
+    }
+    return e;
+  }
   if (e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message)) {
-    return new Exhaustion("call stack exhausted");
+    // The host engine's own stack ran out before the depth bound: its innermost frames
+    // (as many as `Error.stackTraceLimit` keeps) are the guest's.
+    const error = new Exhaustion("call stack exhausted");
+    attachBacktrace(error, exhaustedFrames(wasmFrames(callSites(e)).frames));
+    return error;
   }
   if (!(e instanceof WebAssembly.RuntimeError)) return e;
-  const frames = wasmFrames(callSites(e));
+  const { frames, top: source } = wasmFrames(callSites(e));
   const message = e.message.replace(/^WebAssembly\.\w+\(\): /, "");
   const top = frames[0];
-  const reason = top && /^unreachable/.test(message) ? top.source.takeReason() : 0;
+  // Only guards (and the NaN check) run `unreachable` in code the guard pass added.
+  const reason = source && /^unreachable/.test(message) ? source.takeReason() : 0;
   let error: Trap | Exhaustion;
   if (reason !== 0) {
-    error = top.source.guardCause(reason);
+    error = source!.guardCause(reason);
   } else if (top?.op === Op.call_indirect && /^table index is out of bounds/.test(message)) {
-    error = new Trap(withIndex("undefined element", top.source.lastIndex(top)));
+    error = new Trap(withIndex("undefined element", top.source.lastIndex(top, false)));
   } else if (top?.op === Op.call_indirect && /^null function/.test(message)) {
-    error = new Trap(withIndex("uninitialized element", top.source.lastIndex(top)));
+    error = new Trap(withIndex("uninitialized element", top.source.lastIndex(top, true)));
   } else {
     const phrase = MESSAGES.find(([re]) => re.test(message))?.[1];
     error = new Trap(phrase ?? message);
   }
-  attachBacktrace(error, frames.map((f) => f.frame));
+  attachBacktrace(
+    error,
+    error instanceof Exhaustion ? exhaustedFrames(frames) : frames.map((f) => f.frame),
+  );
   return error;
+}
+
+/**
+ * The backtrace of a call that found the stack full: without the frame of
+ * the function being entered (its entry guard, or V8's stack check in its
+ * prologue), so that the innermost frame is the call that could not be
+ * made, as the interpreter reports it.
+ */
+function exhaustedFrames(frames: MappedFrame[]): WasmFrame[] {
+  const top = frames[0];
+  const entered = frames.length > 1 && top.entry && top.op !== Op.call &&
+    top.op !== Op.call_indirect;
+  return (entered ? frames.slice(1) : frames).map((f) => f.frame);
 }
