@@ -15,7 +15,8 @@ import {
   MAX_GROWTH,
   SLOW_MS,
 } from "./decoder.ts";
-import { MUTATORS, uleb } from "./mutate.ts";
+import { uleb } from "./framing.ts";
+import { MUTATORS } from "./mutate.ts";
 
 Deno.test("decoder fuzz smoke: 4,000 mutants are accepted or rejected cleanly", () => {
   const report = fuzzDecoder({ seed: 0x6b77_6173, count: 4000 });
