@@ -157,3 +157,23 @@ export function nestedBlocks(depth: number): Uint8Array {
     codeSection([body.subarray(0, p + 3)], 1),
   ]);
 }
+
+/**
+ * A grow storm: export `f(n)` grows the memory (or a funcref table) by one
+ * unit `n` times, or until refused, and returns how many grows succeeded and
+ * the final size.
+ */
+export function growStorm(what: "memory" | "table"): Uint8Array {
+  const [decl, grow, size] = what === "memory"
+    ? ["(memory 1 65536)", "memory.grow (i32.const 1)", "memory.size"]
+    : ["(table 0 funcref)", "table.grow (ref.null func) (i32.const 1)", "table.size"];
+  return wat(`(module ${decl}
+  (func (export "f") (param $n i32) (result i32 i32) (local $i i32) (local $ok i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (if (i32.ne (${grow}) (i32.const -1))
+        (then (local.set $ok (i32.add (local.get $ok) (i32.const 1)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (local.get $ok) (${size})))`);
+}

@@ -11,7 +11,7 @@
  */
 
 import type { EngineConfig, RawValue } from "../../runtime/engine.ts";
-import { bigBrTable, manyFunctions, manyLocals, nestedBlocks, wat } from "./_modules.ts";
+import { bigBrTable, growStorm, manyFunctions, manyLocals, nestedBlocks, wat } from "./_modules.ts";
 import { BACKENDS, runModule } from "./_run.ts";
 
 interface Case {
@@ -19,16 +19,6 @@ interface Case {
   config?: EngineConfig;
   invoke?: [string, RawValue[]];
 }
-
-const GROW_STORM = `(module (memory 1 65536)
-  (func (export "f") (param $n i32) (result i32 i32) (local $i i32) (local $ok i32)
-    (block $done (loop $l
-      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-      (if (i32.ne (memory.grow (i32.const 1)) (i32.const -1))
-        (then (local.set $ok (i32.add (local.get $ok) (i32.const 1)))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $l)))
-    (local.get $ok) (memory.size)))`;
 
 const CASES: Record<string, Case> = {
   "memory 65536 (4 GiB), store+load at the top": {
@@ -42,9 +32,9 @@ const CASES: Record<string, Case> = {
     config: { maxMemoryBytes: 16 << 20 },
   },
   "memory 65537": { make: () => wat(`(module (memory 65537))`) },
-  "memory.grow 1 page x 100,000": { make: () => wat(GROW_STORM), invoke: ["f", [100_000]] },
+  "memory.grow 1 page x 100,000": { make: () => growStorm("memory"), invoke: ["f", [100_000]] },
   "memory.grow 1 page x 100,000, max 64 MiB": {
-    make: () => wat(GROW_STORM),
+    make: () => growStorm("memory"),
     config: { maxMemoryBytes: 64 << 20 },
     invoke: ["f", [100_000]],
   },

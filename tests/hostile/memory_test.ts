@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { InvalidError, LinkError, MalformedError, Trap } from "../../runtime/errors.ts";
 import { kwasm } from "../../cli/_testing.ts";
-import { wat } from "./_modules.ts";
+import { growStorm, wat } from "./_modules.ts";
 import {
   assertFailed,
   assertResults,
@@ -21,16 +21,7 @@ import {
 
 const MiB = 1 << 20;
 
-/** Grows by one page `n` times (or until refused); returns how many succeeded, then the size. */
-const GROW_STORM = wat(`(module (memory 1 65536)
-  (func (export "f") (param $n i32) (result i32 i32) (local $i i32) (local $ok i32)
-    (block $done (loop $l
-      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-      (if (i32.ne (memory.grow (i32.const 1)) (i32.const -1))
-        (then (local.set $ok (i32.add (local.get $ok) (i32.const 1)))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $l)))
-    (local.get $ok) (memory.size)))`);
+const GROW_STORM = growStorm("memory");
 
 /** Huge deltas, one after another: each result, then the final size. */
 const GROW_HUGE = wat(`(module (memory 1)

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { Trap } from "../../runtime/errors.ts";
-import { wat } from "./_modules.ts";
+import { growStorm, wat } from "./_modules.ts";
 import {
   assertFailed,
   assertResults,
@@ -18,16 +18,7 @@ import {
 
 const OOB = "out of bounds table access";
 
-/** Grows by one element `n` times (or until refused); how many succeeded, then the size. */
-const GROW_STORM = wat(`(module (table 0 funcref)
-  (func (export "f") (param $n i32) (result i32 i32) (local $i i32) (local $ok i32)
-    (block $done (loop $l
-      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-      (if (i32.ne (table.grow (ref.null func) (i32.const 1)) (i32.const -1))
-        (then (local.set $ok (i32.add (local.get $ok) (i32.const 1)))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $l)))
-    (local.get $ok) (table.size)))`);
+const GROW_STORM = growStorm("table");
 
 for (const backend of BACKENDS) {
   Deno.test(`hostile (${backend}): a table of 10,000,000 funcrefs, filled and called`, async () => {
