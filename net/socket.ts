@@ -53,6 +53,14 @@ const RINGS = new BufferPool(RING_START, 1024);
 const SEND_BUFFERS = new BufferPool(SEND_START, 2048);
 const EMPTY = new Uint8Array(0);
 const DEFAULT_BACKLOG = 128;
+/**
+ * The kernel accept queue asked for at bind (Linux clamps it to `net.core.somaxconn`). Deno's
+ * default is 511, and a JS accept loop takes one connection per promise turn: a burst of 1,000
+ * connects (wrk -c 1000) overflowed the queue, the kernel dropped the handshakes' ACKs and those
+ * clients' first requests waited out SYN-ACK retransmits (1 s, 3 s): wrk timeouts. The guest's
+ * `listen` backlog bounds the connections accepted on the JS side ({@linkcode TcpSocket.listen}).
+ */
+const KERNEL_BACKLOG = 4096;
 
 const IN = EpollEvent.IN;
 const OUT = EpollEvent.OUT;
@@ -158,7 +166,14 @@ export class TcpSocket extends Pollable {
   /** `bind`: opens the host listener now. */
   bind(addr: SockAddr): void {
     if (this.state !== State.Fresh) fail(Errno.INVAL);
-    this.#listener = Deno.listen({ transport: "tcp", hostname: addr.hostname, port: addr.port });
+    // `tcpBacklog` is what `Deno.serve` passes to the same op; the public typings omit it.
+    const options = {
+      transport: "tcp",
+      hostname: addr.hostname,
+      port: addr.port,
+      tcpBacklog: KERNEL_BACKLOG,
+    } as Deno.TcpListenOptions & { transport: "tcp" };
+    this.#listener = Deno.listen(options);
     this.state = State.Bound;
   }
 

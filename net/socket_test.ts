@@ -184,3 +184,30 @@ Deno.test("net: descriptors are all released after many connections come and go"
     g.close();
   }
 });
+
+/** `ss` shows a listening socket's backlog in Send-Q; without it, or a large somaxconn, no check. */
+const SS_BACKLOG_VISIBLE = (() => {
+  try {
+    return Deno.statSync("/usr/bin/ss").isFile &&
+      Number(Deno.readTextFileSync("/proc/sys/net/core/somaxconn")) >= 1024;
+  } catch {
+    return false;
+  }
+})();
+
+Deno.test({
+  name: "net: a listener asks the kernel for a deep accept queue (not Deno's 511)",
+  ignore: !SS_BACKLOG_VISIBLE,
+  fn: async () => {
+    const g = new Guest();
+    try {
+      const [, port] = g.listen(false);
+      const out = await new Deno.Command("ss", { args: ["-ltnH", `sport = :${port}`] }).output();
+      assert.ok(out.success, "ss failed");
+      const sendQ = Number(new TextDecoder().decode(out.stdout).trim().split(/\s+/)[2]);
+      assert.ok(sendQ >= 1024, `backlog ${sendQ}: a 1,000-connection burst would overflow it`);
+    } finally {
+      g.close();
+    }
+  },
+});
