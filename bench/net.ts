@@ -1,7 +1,8 @@
 /**
  * Network benchmark: the wasm echo and HTTP servers (`kwasm run --net`,
- * kernel loader, singlepass and interp) side by side with their Deno-native
- * equivalents, on 127.0.0.1.
+ * singlepass and interp, under the kernel loader and under the user loader)
+ * side by side with their Deno-native equivalents, on 127.0.0.1 — native vs
+ * kernel vs user.
  *
  * - HTTP: `wrk` for `BENCH_SECONDS` (default 5) at 32 and 256 connections
  *   against `/`; contenders: `Deno.serve` (the baseline), a raw-TCP
@@ -28,7 +29,7 @@
 import { barChart } from "./_chart.ts";
 import { echoLoad } from "./_echo_load.ts";
 import { repoPath } from "../tests/_fixtures.ts";
-import { type Server, startDeno, startGuest } from "../tests/net/_server.ts";
+import { type Loader, type Server, startDeno, startGuest } from "../tests/net/_server.ts";
 
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 3);
@@ -48,17 +49,26 @@ interface Row {
   samples?: number[];
 }
 
+/** The wasm server `example` on each loader and backend: "kernel/singlepass", … */
+function guests(example: string): Contender[] {
+  const loaders: Loader[] = ["kernel", "user"];
+  return loaders.flatMap((loader) =>
+    ["singlepass", "interp"].map((backend) => ({
+      name: `${loader}/${backend}`,
+      start: () => startGuest(example, backend, ["0"], [], loader),
+    }))
+  );
+}
+
 const httpContenders: Contender[] = [
   { name: "native Deno.serve", start: () => startDeno(["examples/native/http_serve.ts", "0"]) },
   { name: "native raw TCP (TS)", start: () => startDeno(["examples/native/http_raw.ts", "0"]) },
-  { name: "kernel/singlepass", start: () => startGuest("http-server", "singlepass", ["0"]) },
-  { name: "kernel/interp", start: () => startGuest("http-server", "interp", ["0"]) },
+  ...guests("http-server"),
 ];
 
 const echoContenders: Contender[] = [
   { name: "native Deno.listen", start: () => startDeno(["examples/native/echo.ts", "0"]) },
-  { name: "kernel/singlepass", start: () => startGuest("echo-server", "singlepass", ["0"]) },
-  { name: "kernel/interp", start: () => startGuest("echo-server", "interp", ["0"]) },
+  ...guests("echo-server"),
 ];
 
 async function wrk(port: number, connections: number, seconds: number): Promise<number> {
@@ -95,11 +105,16 @@ async function measure(
 
 function table(title: string, rows: Row[]): void {
   console.log(`\n${title}`);
-  console.log("| contender | throughput | ratio to native |");
-  console.log("| --- | ---: | ---: |");
+  console.log("| contender | throughput | ratio to native | user vs kernel |");
+  console.log("| --- | ---: | ---: | ---: |");
   for (const r of rows) {
+    // The user loader's row against the same backend under the kernel loader.
+    const kernel = rows.find((k) => k.contender === r.contender.replace(/^user\//, "kernel/"));
+    const vsKernel = r.contender.startsWith("user/") && kernel !== undefined
+      ? `${(r.value / kernel.value).toFixed(2)}×`
+      : "";
     console.log(
-      `| ${r.contender} | ${r.value.toFixed(0)} ${r.unit} | ${r.ratio.toFixed(2)}× |`,
+      `| ${r.contender} | ${r.value.toFixed(0)} ${r.unit} | ${r.ratio.toFixed(2)}× | ${vsKernel} |`,
     );
   }
 }
@@ -136,9 +151,9 @@ async function workload(
   return rows;
 }
 
-/** A short bar label: "singlepass · HTTP 32c", "interp · echo 16 KiB". */
+/** A short bar label: "kernel/singlepass · HTTP 32c", "user/interp · echo 16 KiB". */
 function shortLabel(r: Row): string {
-  const who = r.contender.replace("native ", "").replace("kernel/", "");
+  const who = r.contender.replace("native ", "");
   const http = /wrk, (\d+) connections/.exec(r.workload);
   const what = http ? `HTTP ${http[1]}c` : r.workload.replace(/ messages.*/, "");
   return `${who} · ${what}`;

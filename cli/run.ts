@@ -22,6 +22,7 @@ import { engineByName, engineNames } from "../runtime/engines.ts";
 import { Trap } from "../runtime/errors.ts";
 import { runKernel } from "../runtime/loader/kernel.ts";
 import { runUser, wasiUserHost } from "../runtime/loader/user.ts";
+import { netUserHost } from "../runtime/loader/user_net.ts";
 import { type FuncType, funcTypeAt, type Module } from "../runtime/module.ts";
 import { valTypeName } from "../runtime/types.ts";
 import { createWasi, type Descriptor, ExitStatus, type WasiHost } from "../wasi/mod.ts";
@@ -370,13 +371,14 @@ function compile(engine: Engine, file: string, module: Module, bytes: Uint8Array
 
 /**
  * Runs the entry under the user loader: in a permission-less Worker, WASI
- * served from this process; same exit codes and trap reports as the kernel
- * loader.
+ * (and `net` with `--net`) served from this process; same exit codes and
+ * trap reports as the kernel loader.
  */
 async function runInWorker(
   opts: RunOptions,
   bytes: Uint8Array,
   wasi: WasiHost,
+  net: NetHost | null,
   entry: Entry,
   io: Output,
 ): Promise<number> {
@@ -388,7 +390,7 @@ async function runInWorker(
   const guest = runUser(bytes, {
     backend: opts.backend,
     config,
-    hosts: [wasiUserHost(wasi)],
+    hosts: net === null ? [wasiUserHost(wasi)] : [wasiUserHost(wasi), netUserHost(net)],
     invoke: entry.args === null ? undefined : { name: entry.name, args: entry.args },
     initialize: entry.args !== null,
     fuel: opts.fuel,
@@ -429,10 +431,7 @@ async function run(args: string[], io: Output): Promise<number> {
     const provided = { ...wasi.imports, ...net?.imports } as unknown as Imports;
     const imports = linkImports(opts.file, module, provided, opts.unknownImportsTrap);
     const entry = findEntry(opts, module);
-    if (opts.loader === "user" && net !== null) {
-      throw new CliError("run: --net is not available under --loader user yet", EXIT_USAGE);
-    }
-    if (opts.loader === "user") return await runInWorker(opts, bytes, wasi, entry, io);
+    if (opts.loader === "user") return await runInWorker(opts, bytes, wasi, net, entry, io);
     const compiled = compile(engine, opts.file, module, bytes);
     const kernel = { imports, fuel: opts.fuel, timeoutMs: opts.timeoutMs, interruptOnSigint: true };
     const sigint = interruptWhileSuspended();

@@ -29,6 +29,7 @@ export class Epoll extends Pollable implements ReadyList {
   #ready: Registration[] = [];
   #byFd = new Map<number, Registration>();
   #waiters = new WaitQueue();
+  #closed = false;
 
   /** Creates an empty epoll instance. */
   constructor() {
@@ -134,8 +135,14 @@ export class Epoll extends Pollable implements ReadyList {
     return this.#waiters.wait();
   }
 
+  /** Closed: a waiter woken now must stop waiting (its guest is gone). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** Drops every registration and wakes waiters. */
   override close(): void {
+    this.#closed = true;
     for (const r of this.#byFd.values()) this.#unregister(r);
     this.#ready = [];
     this.#waiters.wake();

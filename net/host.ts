@@ -18,7 +18,8 @@ import { Errno, Fdflags, type MemoryLike, WasiError, type WasiHost } from "../wa
 import { GuestMemory } from "../wasi/memory.ts";
 import { PermissionHints } from "../wasi/errors.ts";
 import { EPOLL_EVENT_SIZE, LinuxErrno, SocketConst } from "./abi.ts";
-import { encodeSockAddr, readSockAddr, type SockAddr } from "./address.ts";
+import { encodeSockAddr, readSockAddr, SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE } from "./address.ts";
+import type { SockAddr } from "./address.ts";
 import { EINPROGRESS, linuxErrno, linuxErrnoFromError } from "./errno.ts";
 import { Epoll } from "./epoll.ts";
 import { EventFd } from "./eventfd.ts";
@@ -132,6 +133,16 @@ export function createNet(wasi: WasiHost, options: NetOptions = {}): NetHost {
     mem.u8.set(bytes.subarray(0, n), mem.check(ptr, n));
     mem.setU32(lenPtr, bytes.length);
   };
+  /**
+   * Faults (EFAULT) now if {@linkcode putSockAddr} of an address of
+   * `family6`'s size would: checked before data or a connection is taken, so
+   * that a bad address pointer loses nothing and writes nothing.
+   */
+  const checkSockAddr = (family6: boolean, ptr: number, lenPtr: number) => {
+    if (ptr === 0) return;
+    const room = mem.u32(mem.check(lenPtr, 4));
+    mem.check(ptr, Math.min(room, family6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE));
+  };
   /** Runs `op` until it does not would-block, waiting with `wait` in between. */
   const retry = async (op: () => number, wait: () => Promise<void>): Promise<number> => {
     for (;;) {
@@ -174,6 +185,7 @@ export function createNet(wasi: WasiHost, options: NetOptions = {}): NetHost {
       if ((flags & ~(O_NONBLOCK | SOCK_CLOEXEC)) !== 0) return -LinuxErrno.EINVAL;
       if (addr !== 0) mem.check(lenPtr, 4);
       const take = (): number => {
+        checkSockAddr(s.ipv6, addr, lenPtr);
         const c = s.acceptConn();
         if (c === null) return -1;
         const conn = new TcpSocket(s.ipv6, c, report);
@@ -227,6 +239,7 @@ export function createNet(wasi: WasiHost, options: NetOptions = {}): NetHost {
       const peek = (flags & MSG_PEEK) !== 0;
       const once = (): number => {
         const p = mem.check(buf, len);
+        checkSockAddr(s.ipv6, addr, lenPtr);
         const n = s.recv(mem.u8.subarray(p, p + (len >>> 0)), peek);
         if (n !== -1 && addr !== 0) putSockAddr(s.remoteAddr(), addr, lenPtr);
         return n;
@@ -361,7 +374,10 @@ export function createNet(wasi: WasiHost, options: NetOptions = {}): NetHost {
   };
 }
 
-/** Waits for `collect` to report events, at most `timeoutMs` (-1: forever). */
+/**
+ * Waits for `collect` to report events, at most `timeoutMs` (-1: forever),
+ * or until `ep` is closed (its guest was killed: no timer may outlive it).
+ */
 async function waitEvents(ep: Epoll, timeoutMs: number, collect: () => number): Promise<number> {
   const deadline = timeoutMs < 0 ? Infinity : performance.now() + timeoutMs;
   for (;;) {
@@ -375,6 +391,6 @@ async function waitEvents(ep: Epoll, timeoutMs: number, collect: () => number): 
       clearTimeout(timer);
     }
     const n = collect();
-    if (n > 0) return n;
+    if (n > 0 || ep.closed) return n;
   }
 }

@@ -109,7 +109,8 @@ export type UserResult =
 /** A guest running in its own Worker. */
 export interface UserGuest {
   /**
-   * Settles when the guest is done: its exit code (`_start` returned: 0;
+   * Settles when the guest is done and what it held is released (its
+   * sockets closed, its ports free): its exit code (`_start` returned: 0;
    * `proc_exit`: the code) or `invoke`'s results; rejects with its trap
    * (a `Trap`/`Exhaustion` with the wasm backtrace) or link/compile error.
    */
@@ -237,9 +238,13 @@ export function runUser(bytes: Uint8Array, options: UserOptions = {}): UserGuest
         closeError ??= e;
       }
     }
-    if (outcome instanceof Error) reject(outcome);
-    else if (closeError !== null) reject(closeError);
-    else resolve(outcome);
+    // Settle one event-loop turn later: Deno frees a listener with an accept pending when that
+    // accept is cancelled, on the next turn — so once `result` settles, the guest's ports are free.
+    setTimeout(() => {
+      if (outcome instanceof Error) reject(outcome);
+      else if (closeError !== null) reject(closeError);
+      else resolve(outcome);
+    }, 0);
   }
 
   /** Handles the pending request. */

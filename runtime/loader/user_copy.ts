@@ -114,8 +114,9 @@ export function readRequest(ch: Channel, shadow: ShadowMemory): (number | bigint
 
 /**
  * Kernel side: the call's result and the ranges it wrote, from `shadow`:
- * `inOut` always, `out` and `outPrefix` only when `ok` (the call succeeded),
- * an `outPrefix` range cut to the byte count its call wrote.
+ * `inOut` always, the others only when `ok` (the call succeeded): an
+ * `outPrefix` range cut to the byte count its call wrote, an `outResult`
+ * range to the call's result.
  */
 export function writeResponse(
   ch: Channel,
@@ -141,6 +142,10 @@ export function writeResponse(
       len = Math.min(len, budget);
       (budgets ??= new Map()).set(countPtr, budget - len);
       if (len === 0) continue;
+    } else if (kind === EffectKind.outResult) {
+      // countPtr holds the bytes per unit of the result here (an epoll event's 12).
+      len = Math.min(len, Number(value) * countPtr);
+      if (!(len > 0)) continue;
     }
     cdv.setUint32(out, ptr, true);
     cdv.setUint32(out + 4, len, true);

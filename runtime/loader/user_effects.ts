@@ -31,6 +31,12 @@ export const EffectKind = {
    * buffers in order) are copied back.
    */
   outPrefix: 3,
+  /**
+   * A receive buffer whose length is the call's result (`net`'s `_recvfrom`,
+   * `_epoll_wait`): not copied in; on success (result ≥ 0) only its first
+   * `result × scale` bytes are copied back.
+   */
+  outResult: 4,
 } as const;
 
 /** One of {@linkcode EffectKind}'s values. */
@@ -50,6 +56,17 @@ export interface Effect {
   scale?: number;
   /** Length from the host's `sizes` record (fixed per guest, e.g. the argv bytes). */
   lenOf?: string;
+  /**
+   * Index of the argument pointing to a u32 in guest memory that holds the
+   * length (a `socklen_t *`), capped at `maxLen` and at the end of memory —
+   * so use it with `inOut` ranges only, whose untouched bytes come back
+   * unchanged.
+   */
+  lenAt?: number;
+  /** With `lenAt`: the most bytes the call ever touches there. */
+  maxLen?: number;
+  /** Index of an argument: the range exists only when it is not 0 (a null "no address" pointer). */
+  onlyIf?: number;
   /**
    * `ptr`/`lenArg` are an iovec array and its count: the array is read
    * (copied in), each buffer is a range of `kind`.
@@ -136,7 +153,8 @@ export const WASI_P0_EFFECTS: EffectTable = {
 
 /**
  * Where {@linkcode effectRanges} puts its ranges: flat `[kind, ptr, len,
- * countPtr]` quadruples (countPtr −1 when none), reused across calls.
+ * countPtr]` quadruples (countPtr −1 when none; for `outResult`, the bytes
+ * per unit of the result), reused across calls.
  */
 export class RangeList {
   /** The quadruples. */
@@ -171,13 +189,25 @@ export function effectRanges(
   const size = dv.byteLength;
   const inside = (p: number, n: number) => p + n <= size;
   for (const e of effects) {
+    if (e.onlyIf !== undefined && Number(args[e.onlyIf]) === 0) continue;
     const ptr = Number(args[e.ptr]) >>> 0;
-    const n = e.lenArg !== undefined
+    let n = e.lenArg !== undefined
       ? (Number(args[e.lenArg]) >>> 0) * (e.scale ?? 1)
       : e.lenOf !== undefined
       ? sizes[e.lenOf] ?? 0
       : e.len ?? 0;
-    const countPtr = e.count === undefined ? -1 : Number(args[e.count]) >>> 0;
+    if (e.lenAt !== undefined) {
+      const at = Number(args[e.lenAt]) >>> 0;
+      n = inside(at, 4) ? dv.getUint32(at, true) : 0;
+      // Capped: the call never touches more, and a range cut at the end of memory still carries
+      // the bytes a short address needs (an inOut range may be cut: the rest faults anyway).
+      n = Math.max(0, Math.min(n, e.maxLen ?? n, size - ptr));
+    }
+    const countPtr = e.kind === EffectKind.outResult
+      ? e.scale ?? 1
+      : e.count === undefined
+      ? -1
+      : Number(args[e.count]) >>> 0;
     if (!e.iov) {
       if (inside(ptr, n)) out.push(e.kind, ptr, n, countPtr);
       continue;

@@ -221,3 +221,42 @@ Deno.test("user loader: the WASI effect tables name real imports, and every poin
     }
   }
 });
+
+Deno.test("user loader: a killed guest's worker stops even when its blocked call was looping", async () => {
+  // A guest that reads stdin in a loop, killed while blocked in fd_read: its worker wakes from
+  // Atomics.wait on the close and must stop there, not call again and park forever (which kept
+  // the process alive). Run in a child process, which must exit by itself.
+  const source = `
+    import { runUser, wasiUserHost } from ${JSON.stringify(import.meta.resolve("./user.ts"))};
+    import { createWasi } from ${JSON.stringify(import.meta.resolve("../../wasi/mod.ts"))};
+    import { encode } from ${JSON.stringify(import.meta.resolve("../binary/encode.ts"))};
+    import { parseWat } from ${JSON.stringify(import.meta.resolve("../text/mod.ts"))};
+    const loop = encode(parseWat(\`(module
+      (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "_start")
+        (i32.store (i32.const 0) (i32.const 100))
+        (i32.store (i32.const 4) (i32.const 32))
+        (loop $l (drop (call $read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))
+          (br $l))))\`));
+    let reading;
+    const asked = new Promise((r) => reading = r);
+    const wasi = createWasi({ stdin: { read: () => (reading(), new Promise(() => {})) } });
+    const guest = runUser(loop, { backend: Deno.args[0], hosts: [wasiUserHost(wasi)] });
+    await asked;
+    guest.kill();
+    console.log(await guest.result.catch((e) => e.message));`;
+  for (const backend of BACKENDS) {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--unstable-worker-options", "--ext=js", source, backend],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    const out = await child.output();
+    clearTimeout(timer);
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.equal(out.signal, null, `${backend}: the process did not exit by itself: ${text}`);
+    assert.equal(text.trim(), "killed", backend);
+  }
+});

@@ -85,6 +85,16 @@ function describe(e: unknown): GuestError {
   return { name: err.name, message: err.message, frames: backtraceOf(err) ?? null, stackLines };
 }
 
+/**
+ * Stops the guest: the kernel side closed the channel (`kill()`, a timeout).
+ * `worker.terminate()` alone did not stop a worker woken from `Atomics.wait`
+ * by that close (Deno 2.9): the guest carried on with a stale answer and
+ * parked in its next call forever, keeping the process alive.
+ */
+function killed(): never {
+  throw new Trap("killed");
+}
+
 /** Worker side of the syscalls: one per guest. */
 class Syscalls {
   readonly #ch: Channel;
@@ -125,11 +135,13 @@ class Syscalls {
     effectRanges(effects, args, this.#msg.sizes, this.#dv, ranges);
     writeRequest(ch, index, args, ranges, mem); // copy_from_user
     const h = ch.i32;
-    Atomics.store(h, H.STATE, State.request);
+    // Never overwrite `closed`: the guest was killed, and a request now would wait forever.
+    if (Atomics.compareExchange(h, H.STATE, State.idle, State.request) !== State.idle) killed();
     Atomics.notify(h, H.STATE);
     // Spin a little first: a quick call is answered before a futex sleep and wake-up would be.
     for (let i = 0; i < SPINS && Atomics.load(h, H.STATE) === State.request; i++);
     while (Atomics.load(h, H.STATE) === State.request) Atomics.wait(h, H.STATE, State.request);
+    if (Atomics.load(h, H.STATE) === State.closed) killed();
     if (h[H.STATUS] === Status.exit) {
       Atomics.store(h, H.STATE, State.idle);
       throw new ExitStatus(ch.f64[0]);

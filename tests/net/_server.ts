@@ -80,12 +80,16 @@ export async function startDeno(args: string[], timeoutMs = 30_000): Promise<Ser
   }
 }
 
-/** Starts a committed example under `kwasm run --net` with `backend`. */
+/** Where a guest runs: `kwasm run --loader`. */
+export type Loader = "kernel" | "user";
+
+/** Starts a committed example under `kwasm run --net` with `backend` and `loader`. */
 export function startGuest(
   example: string,
   backend: string,
   guestArgs: string[],
   dirs: string[] = [],
+  loader: Loader = "kernel",
 ): Promise<Server> {
   const wasm = `examples/${example}/${example}.wasm`;
   const dirArgs = dirs.flatMap((d) => ["--dir", d]);
@@ -95,6 +99,8 @@ export function startGuest(
     "--net",
     "--backend",
     backend,
+    "--loader",
+    loader,
     ...dirArgs,
     wasm,
     ...guestArgs,
