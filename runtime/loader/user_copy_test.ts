@@ -7,15 +7,9 @@
  * table shows up as a poison byte or a different errno.
  */
 import assert from "node:assert/strict";
+import { assertSameCall, copyCall, PAGE, rng } from "./_copy_testing.ts";
 import { Channel } from "./user_channel.ts";
-import {
-  readRequest,
-  readResponse,
-  ShadowMemory,
-  writeRequest,
-  writeResponse,
-} from "./user_copy.ts";
-import { effectRanges, RangeList, WASI_P0_EFFECTS, WASI_P1_EFFECTS } from "./user_effects.ts";
+import { WASI_P0_EFFECTS, WASI_P1_EFFECTS } from "./user_effects.ts";
 import { wasiUserHost } from "./user.ts";
 import { createWasi, ExitStatus, type WasiWriter } from "../../wasi/mod.ts";
 
@@ -75,19 +69,6 @@ class Sink implements WasiWriter {
     return p.length;
   }
 }
-
-/** A small deterministic PRNG (xorshift32). */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
-}
-
-const PAGE = 65536;
 
 function twin(dirs: string[] = []) {
   const out = new Sink();
@@ -149,32 +130,22 @@ for (
         // User loader: through the copies, on a poisoned shadow.
         const b = twin();
         const host = wasiUserHost(b.wasi);
-        const shadow = new ShadowMemory();
-        host.bindMemory(shadow);
         const memB = init.slice();
-        const ranges = new RangeList();
-        effectRanges(table[name] ?? [], args, host.sizes ?? {}, new DataView(memB.buffer), ranges);
-        writeRequest(ch, 0, args, ranges, memB);
-        shadow.resize(PAGE);
-        shadow.u8.fill(0x5c);
-        const argsB = readRequest(ch, shadow);
+        const call = copyCall(ch, host, table[name] ?? [], args, memB);
         const fnB =
           (host.imports as Record<string, Record<string, (...x: unknown[]) => unknown>>)[module][
             name
           ];
         let resB: unknown;
         try {
-          resB = fnB(...argsB);
-          writeResponse(ch, shadow, resB, resB === 0);
-          resB = readResponse(ch, memB);
+          const value = fnB(...call.args);
+          resB = call.respond(value, value === 0);
         } catch (e) {
           resB = e instanceof ExitStatus ? `exit ${e.code}` : `throws ${(e as Error).message}`;
         }
         const what = `${name}(${args.join(", ")})`;
-        assert.equal(resB, resA, what);
+        assertSameCall(what, resA, memA, resB, memB);
         if (resA === 0) ok++;
-        const diff = memA.findIndex((x, i) => x !== memB[i]);
-        assert.equal(diff, -1, `${what}: memory differs at ${diff}`);
         assert.deepEqual(b.out.bytes, a.out.bytes, what);
         a.wasi.close();
         b.wasi.close();
@@ -241,17 +212,9 @@ Deno.test("user loader copies (wasi_snapshot_preview1): path calls in a preopen"
               t.wasi.bindMemory({ buffer: memory.buffer });
               return fn(...args);
             }
-            const shadow = new ShadowMemory();
-            host.bindMemory(shadow);
-            const ranges = new RangeList();
-            const effects = WASI_P1_EFFECTS[name] ?? [];
-            effectRanges(effects, args, host.sizes ?? {}, new DataView(memory.buffer), ranges);
-            writeRequest(ch, 0, args, ranges, memory);
-            shadow.resize(PAGE);
-            shadow.u8.fill(0x5c);
-            const value = fn(...readRequest(ch, shadow));
-            writeResponse(ch, shadow, value, value === 0);
-            return readResponse(ch, memory);
+            const call = copyCall(ch, host, WASI_P1_EFFECTS[name] ?? [], args, memory);
+            const value = fn(...call.args);
+            return call.respond(value, value === 0);
           } finally {
             t.wasi.close();
           }
@@ -261,11 +224,8 @@ Deno.test("user loader copies (wasi_snapshot_preview1): path calls in a preopen"
         if (MUTATING.has(name)) buildTree(dir);
         const resB = run(memB, true);
         if (MUTATING.has(name)) buildTree(dir);
-        const what = `${name}(${args.join(", ")})`;
-        assert.equal(resB, resA, what);
+        assertSameCall(`${name}(${args.join(", ")})`, resA, memA, resB, memB);
         if (resA === 0) ok++;
-        const diff = memA.findIndex((x, i) => x !== memB[i]);
-        assert.equal(diff, -1, `${what}: memory differs at ${diff}`);
         calls++;
       }
     }

@@ -9,15 +9,8 @@
  * identical.
  */
 import assert from "node:assert/strict";
+import { assertSameCall, copyCall, PAGE, rng } from "./_copy_testing.ts";
 import { Channel } from "./user_channel.ts";
-import {
-  readRequest,
-  readResponse,
-  ShadowMemory,
-  writeRequest,
-  writeResponse,
-} from "./user_copy.ts";
-import { effectRanges, RangeList } from "./user_effects.ts";
 import { NET_EFFECTS, netUserHost } from "./user_net.ts";
 import { createWasi, type WasiHost } from "../../wasi/mod.ts";
 import { createNet, EpollEvent, type NetHost } from "../../net/mod.ts";
@@ -83,19 +76,6 @@ async function twin(): Promise<{ wasi: WasiHost; net: NetHost }> {
   return { wasi, net };
 }
 
-/** A small deterministic PRNG (xorshift32). */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
-}
-
-const PAGE = 65536;
-
 Deno.test("user loader copies (net): every call as under the kernel loader", async () => {
   const next = rng(0x7e7);
   const ch = Channel.create();
@@ -138,16 +118,9 @@ Deno.test("user loader copies (net): every call as under the kernel loader", asy
             net.bindMemory({ buffer: memory.buffer });
             return await fn(...args);
           }
-          const shadow = new ShadowMemory();
-          host.bindMemory(shadow);
-          const ranges = new RangeList();
-          effectRanges(NET_EFFECTS[name] ?? [], args, {}, new DataView(memory.buffer), ranges);
-          writeRequest(ch, 0, args, ranges, memory);
-          shadow.resize(PAGE);
-          shadow.u8.fill(0x5c);
-          const value = await fn(...(readRequest(ch, shadow) as number[]));
-          writeResponse(ch, shadow, value, value >= 0);
-          return readResponse(ch, memory);
+          const call = copyCall(ch, host, NET_EFFECTS[name] ?? [], args, memory);
+          const value = await fn(...(call.args as number[]));
+          return call.respond(value, value >= 0);
         } finally {
           wasi.close();
         }
@@ -155,11 +128,8 @@ Deno.test("user loader copies (net): every call as under the kernel loader", asy
       const memA = init.slice(), memB = init.slice();
       const resA = await run(memA, false);
       const resB = await run(memB, true);
-      const what = `${name}(${args.join(", ")})`;
-      assert.equal(resB, resA, what);
+      assertSameCall(`${name}(${args.join(", ")})`, resA, memA, resB, memB);
       if (resA >= 0) succeeded[name]++;
-      const diff = memA.findIndex((x, i) => x !== memB[i]);
-      assert.equal(diff, -1, `${what}: memory differs at ${diff}`);
     }
   }
   // The calls that write memory succeeded often enough to have been compared.

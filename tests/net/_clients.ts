@@ -1,6 +1,6 @@
 /**
- * Robustness-test helpers: a guest server subprocess whose pid is known (so
- * its open descriptors and resident memory can be read from outside, in
+ * Helpers of the server end-to-end tests: a guest server subprocess whose
+ * open descriptors and resident memory can be read from outside (in
  * `/proc/<pid>`), and raw-TCP clients — a keep-alive HTTP/1.1 client that
  * parses responses itself, and the small pieces misbehaving clients are
  * made of.
@@ -8,24 +8,16 @@
  * @module
  */
 
-import { repoPath } from "../_fixtures.ts";
+import { type Server, startGuest } from "./_server.ts";
 
 const dec = new TextDecoder();
 
-/** A guest server running in its own `deno` process. */
-export interface GuestProcess {
-  /** The port it listens on (127.0.0.1). */
-  readonly port: number;
-  /** The server process's pid. */
-  readonly pid: number;
-  /** Everything it wrote to stderr so far (for failure messages). */
-  stderr(): string;
+/** A guest server running in its own `deno` process, watched through `/proc/<pid>`. */
+export interface GuestProcess extends Server {
   /** Open file descriptors of the process now (entries of `/proc/<pid>/fd`). */
   fdCount(): number;
   /** Resident memory of the process now, in KiB (`VmRSS` of `/proc/<pid>/status`). */
   rssKiB(): number;
-  /** Kills it and waits for the process to end. */
-  stop(): Promise<void>;
 }
 
 /** Open file descriptors of process `pid`. */
@@ -43,89 +35,17 @@ export function rssKiB(pid: number): number {
   return Number(m[1]);
 }
 
-/**
- * Starts `examples/<example>/<example>.wasm` under `kwasm run --net` with
- * `backend` (kernel loader), preopens `dirs` (`HOST::GUEST`) and passes
- * `options` to `kwasm run` (`-W max-memory-size=N`, say); waits for the
- * "127.0.0.1:PORT" it prints.
- */
+/** {@linkcode startGuest} under the kernel loader, watched through `/proc/<pid>`. */
 export async function spawnGuest(
   example: string,
   backend: string,
   guestArgs: string[],
   dirs: string[] = [],
   options: string[] = [],
-  timeoutMs = 30_000,
 ): Promise<GuestProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "cli.ts",
-      "run",
-      "--net",
-      "--backend",
-      backend,
-      ...dirs.flatMap((d) => ["--dir", d]),
-      ...options,
-      `examples/${example}/${example}.wasm`,
-      ...guestArgs,
-    ],
-    cwd: repoPath("."),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let err = "";
-  const errDone = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({ write: (s) => void (err += s) }),
-  );
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const kill = async () => {
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
-    await child.status;
-  };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), timeoutMs);
-  });
-  let out = "";
-  try {
-    let m: RegExpExecArray | null;
-    while ((m = /127\.0\.0\.1:(\d+)/.exec(out)) === null) {
-      const r = await Promise.race([reader.read(), timeout]);
-      if (r.done) throw new Error(`server exited before printing its address: ${err}`);
-      out += r.value;
-    }
-    // Keep draining stdout so the server never blocks on a full pipe.
-    const outDone = (async () => {
-      while (!(await reader.read()).done) { /* discard */ }
-    })();
-    const pid = child.pid;
-    return {
-      port: Number(m[1]),
-      pid,
-      stderr: () => err,
-      fdCount: () => fdCount(pid),
-      rssKiB: () => rssKiB(pid),
-      async stop() {
-        await kill();
-        await outDone;
-        await errDone;
-      },
-    };
-  } catch (e) {
-    await kill();
-    await reader.cancel();
-    await errDone;
-    throw e;
-  } finally {
-    clearTimeout(timer);
-  }
+  const server = await startGuest(example, backend, guestArgs, dirs, "kernel", options);
+  const pid = server.pid;
+  return { ...server, fdCount: () => fdCount(pid), rssKiB: () => rssKiB(pid) };
 }
 
 /** Resolves after `ms` milliseconds. */

@@ -5,32 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { type Loader, type Server, startGuest } from "./_server.ts";
+import { readN, readToEnd } from "./_clients.ts";
 
 const BACKENDS = ["interp", "singlepass"];
 const LOADERS: Loader[] = ["kernel", "user"];
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-
-async function readN(conn: Deno.Conn, n: number): Promise<Uint8Array> {
-  const buf = new Uint8Array(n);
-  let got = 0;
-  while (got < n) {
-    const m = await conn.read(buf.subarray(got));
-    if (m === null) break;
-    got += m;
-  }
-  return buf.subarray(0, got);
-}
-
-async function readToEnd(conn: Deno.Conn): Promise<string> {
-  const parts: string[] = [];
-  const buf = new Uint8Array(65536);
-  for (;;) {
-    const n = await conn.read(buf).catch(() => null);
-    if (n === null) return parts.join("");
-    parts.push(dec.decode(buf.subarray(0, n)));
-  }
-}
 
 async function echoOnce(port: number, size: number): Promise<void> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });

@@ -3,7 +3,8 @@
  * preopened listener (fd 3) with `sock_accept`, under both backends.
  */
 import assert from "node:assert/strict";
-import { repoPath } from "../_fixtures.ts";
+import { spawnDeno } from "./_server.ts";
+import { readN } from "./_clients.ts";
 
 function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -26,34 +27,21 @@ async function connectRetrying(port: number): Promise<Deno.TcpConn> {
 for (const backend of ["interp", "singlepass"]) {
   Deno.test(`run -S tcplisten (${backend}): sock_accept serves a client`, async () => {
     const port = freePort();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "cli.ts",
-        "run",
-        "--backend",
-        backend,
-        "-S",
-        `tcplisten=127.0.0.1:${port}`,
-        "tests/net/accept_once.wasm",
-      ],
-      cwd: repoPath("."),
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnDeno([
+      "cli.ts",
+      "run",
+      "--backend",
+      backend,
+      "-S",
+      `tcplisten=127.0.0.1:${port}`,
+      "tests/net/accept_once.wasm",
+    ]);
     const conn = await connectRetrying(port);
     await conn.write(new TextEncoder().encode("hello\n"));
-    const buf = new Uint8Array(64);
-    let got = 0;
-    for (;;) {
-      const n = await conn.read(buf.subarray(got));
-      if (n === null) break;
-      got += n;
-    }
+    const echoed = await readN(conn, 64);
     conn.close();
     const { code, stdout, stderr } = await child.output();
-    assert.equal(new TextDecoder().decode(buf.subarray(0, got)), "HELLO\n");
+    assert.equal(new TextDecoder().decode(echoed), "HELLO\n");
     assert.equal(code, 0, new TextDecoder().decode(stderr));
     assert.equal(new TextDecoder().decode(stdout), "served 6 bytes\n");
   });

@@ -1,0 +1,19 @@
+/**
+ * A small module the fuzz helpers' tests frame, mutate and rewrite.
+ *
+ * @module
+ */
+
+/**
+ * `(module (func (param i32) (result i32) (local i32) local.get 0 i32.const -2 i32.add))` with a
+ * custom section "abc" after the code: type section at 8..16, function section at 16..20, code
+ * section at 20..33 (its one body's size at 23), custom section at 33..40.
+ */
+// deno-fmt-ignore
+export const MODULE: Uint8Array<ArrayBuffer> = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f, // type section
+  0x03, 0x02, 0x01, 0x00, // function section
+  0x0a, 0x0b, 0x01, 0x09, 0x01, 0x01, 0x7f, 0x20, 0x00, 0x41, 0x7e, 0x6a, 0x0b, // code
+  0x00, 0x05, 0x03, 0x61, 0x62, 0x63, 0x2a, // custom section "abc"
+]);
