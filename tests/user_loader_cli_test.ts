@@ -63,6 +63,7 @@ for (const [name, ready] of [["spin", "spinning\n"], ["wait_stdin", "waiting\n"]
     const r = await ctrlC(["--loader", "user"], wat(name), ready);
     assert.equal(r.code, 134);
     assert.equal(r.stderr, `kwasm: ${wat(name)}: interrupted\n`);
-    assert.ok(r.ms < 1000, `${r.ms} ms`);
+    // Ready line to exit, terminating the worker: ~100 ms here, 1.1 s seen on a loaded 2-core CI box.
+    assert.ok(r.ms < 2500, `${r.ms} ms`);
   });
 }
