@@ -23,6 +23,7 @@ import { funcTypeAt, funcTypeIndices } from "../module.ts";
 import { interruptMemory } from "../watchdog.ts";
 import { hostObject } from "./foreign.ts";
 import { suspending, suspends } from "./jspi.ts";
+import { fitsTrampoline, trampoline } from "./trampoline.ts";
 import {
   DEPTH_IMPORT,
   ENTRY_EXPORT_PREFIX,
@@ -195,7 +196,12 @@ function link(m: Module, imports: Imports): Linked {
         resolved = raw;
         if (isAsyncRaw(raw)) anySuspends = true;
       } else if (suspends(value)) {
-        resolved = suspending(value as (...args: never[]) => unknown);
+        // `(i32*) -> i32` imports get a synchronous fast path (see trampoline.ts).
+        const f = value as (...args: never[]) => unknown;
+        const type = funcTypeAt(m, imp.desc.type);
+        resolved = type && fitsTrampoline(type.params, type.results)
+          ? trampoline(f, type.params.length)
+          : suspending(f);
         anySuspends = true;
       }
     }

@@ -9,6 +9,9 @@
  * import, even one that returns a plain value, so only functions that may
  * return a Promise are wrapped: `async` functions, and functions marked with
  * {@linkcode maySuspend}. Everything else stays a direct, synchronous call.
+ * Those of `(i32*) -> i32` shape are linked through a trampoline that calls
+ * them synchronously and reaches `Suspending` only for an actual Promise
+ * (`trampoline.ts`).
  *
  * @module
  */
