@@ -87,13 +87,16 @@ export async function makeBadInputs(): Promise<BadInputs> {
 
 /**
  * Starts `kwasm run FLAGS... FILE` as a process with a stdin that stays open,
- * waits for the guest's first line (`ready`), presses Ctrl-C (SIGINT) and
- * returns the exit code, stderr, and how long the process took to end.
+ * waits for the guest's first line (`ready`), presses Ctrl-C (SIGINT) — or,
+ * with `press` false, leaves the process to end by itself (`-W timeout`) —
+ * and returns the exit code, stderr, and how long the process took to end
+ * after `ready`.
  */
 export async function ctrlC(
   flags: string[],
   file: string,
   ready: string,
+  press = true,
 ): Promise<{ code: number; stderr: string; ms: number }> {
   const cli = new URL("../cli.ts", import.meta.url).pathname;
   const child = new Deno.Command(Deno.execPath(), {
@@ -107,7 +110,7 @@ export async function ctrlC(
   const { value } = await reader.read();
   assert.equal(new TextDecoder().decode(value), ready);
   const t0 = performance.now();
-  child.kill("SIGINT");
+  if (press) child.kill("SIGINT");
   const status = await child.status;
   const ms = performance.now() - t0;
   reader.releaseLock();

@@ -325,20 +325,25 @@ function guestFailure(file: string, e: unknown, io: Output): number {
 }
 
 /**
- * Ctrl-C while the guest is suspended on a host Promise (waiting for stdin,
- * say): the watchdog sets the interrupt flag, but the guest polls it only
- * once it runs again, which may be never. The main thread's own SIGINT
- * listener runs only while the guest is suspended (or done), so when the
- * guest has not trapped shortly after it, `promise` rejects with the trap
- * and the command stops waiting for the guest.
+ * Ctrl-C or the `-W timeout` deadline while the guest is suspended on a host
+ * Promise (waiting for stdin, say): the watchdog sets the interrupt flag,
+ * but the guest polls it only once it runs again, which may be never. The
+ * main thread's own SIGINT listener and deadline timer run only while the
+ * guest is suspended (or done), so when the guest has not trapped shortly
+ * after either, `promise` rejects with the trap and the command stops
+ * waiting for the guest.
  */
-function interruptWhileSuspended(): { promise: Promise<never>; dispose(): void } {
+function interruptWhileSuspended(
+  timeoutMs: number | undefined,
+): { promise: Promise<never>; dispose(): void } {
   let onSigint = () => {};
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let deadline: ReturnType<typeof setTimeout> | undefined;
   const promise = new Promise<never>((_, reject) => {
     onSigint = () => {
       timer ??= setTimeout(() => reject(new Trap("interrupted")), SUSPENDED_GRACE_MS);
     };
+    if (timeoutMs !== undefined) deadline = setTimeout(onSigint, timeoutMs);
   });
   let listening = false;
   try {
@@ -351,6 +356,7 @@ function interruptWhileSuspended(): { promise: Promise<never>; dispose(): void }
     promise,
     dispose() {
       clearTimeout(timer);
+      clearTimeout(deadline);
       if (listening) Deno.removeSignalListener("SIGINT", onSigint);
     },
   };
@@ -434,7 +440,7 @@ async function run(args: string[], io: Output): Promise<number> {
     if (opts.loader === "user") return await runInWorker(opts, bytes, wasi, net, entry, io);
     const compiled = compile(engine, opts.file, module, bytes);
     const kernel = { imports, fuel: opts.fuel, timeoutMs: opts.timeoutMs, interruptOnSigint: true };
-    const sigint = interruptWhileSuspended();
+    const sigint = interruptWhileSuspended(opts.timeoutMs);
     try {
       const guest = runKernel(compiled, kernel, (instance) => {
         if (net !== null && isMemory(instance.exports.memory)) {

@@ -413,9 +413,19 @@ Deno.test("run as a process: Ctrl-C interrupts a spinning guest", async () => {
   assert.ok(r.ms < 1000, `${r.ms} ms`);
 });
 
-Deno.test("run as a process: Ctrl-C interrupts a guest waiting for stdin", async () => {
-  const r = await ctrlC(["--backend", "interp"], wat("wait_stdin"), "waiting\n");
-  assert.equal(r.code, 134);
-  assert.equal(r.stderr, `kwasm: ${wat("wait_stdin")}: interrupted\n`);
-  assert.ok(r.ms < 1000, `${r.ms} ms`);
-});
+for (const backend of ["interp", "singlepass"]) {
+  Deno.test(`run as a process (${backend}): Ctrl-C interrupts a guest waiting for stdin`, async () => {
+    const r = await ctrlC(["--backend", backend], wat("wait_stdin"), "waiting\n");
+    assert.equal(r.code, 134);
+    assert.equal(r.stderr, `kwasm: ${wat("wait_stdin")}: interrupted\n`);
+    assert.ok(r.ms < 1000, `${r.ms} ms`);
+  });
+
+  Deno.test(`run as a process (${backend}): -W timeout ends a guest waiting for stdin`, async () => {
+    const flags = ["--backend", backend, "-W", "timeout=300ms"];
+    const r = await ctrlC(flags, wat("wait_stdin"), "waiting\n", false);
+    assert.equal(r.code, 134);
+    assert.equal(r.stderr, `kwasm: ${wat("wait_stdin")}: interrupted\n`);
+    assert.ok(r.ms < 2000, `${r.ms} ms`);
+  });
+}
