@@ -49,7 +49,8 @@ export {
   type Scenario,
 } from "./scenario.ts";
 
-const FEATURES = [
+/** binaryen's flags for the 2.0 features (SIMD included): what `-ttf` may generate. */
+export const WASM_2_0_FEATURES: readonly string[] = [
   "--enable-bulk-memory",
   "--enable-sign-ext",
   "--enable-nontrapping-float-to-int",
@@ -123,7 +124,7 @@ export async function generate(s: number, dir: string): Promise<Uint8Array<Array
   for (let i = 0; i < seed.length; i++) seed[i] = rand() * 256;
   await Deno.writeFile(`${dir}/seed.bin`, seed);
   const out = await new Deno.Command("wasm-opt", {
-    args: ["-ttf", `${dir}/seed.bin`, "-o", `${dir}/m.wasm`, ...FEATURES],
+    args: ["-ttf", `${dir}/seed.bin`, "-o", `${dir}/m.wasm`, ...WASM_2_0_FEATURES],
     stderr: "null",
   }).output();
   if (!out.success) throw new Error(`wasm-opt failed on seed ${s}`);

@@ -34,6 +34,7 @@ import { funcTypeIndices } from "../../runtime/module.ts";
 import { instrWords, Op } from "../../runtime/opcodes.ts";
 import { ValType } from "../../runtime/types.ts";
 import { validate } from "../../runtime/validate/mod.ts";
+import { WASM_2_0_FEATURES } from "./differential.ts";
 import { referencedFuncs, renumberFuncs } from "./func_refs.ts";
 
 /** Is this (valid) module still interesting? `module` is `bytes` decoded. */
@@ -66,15 +67,6 @@ export interface MinimizeResult {
   /** True when the time bound stopped the search before a fixpoint. */
   timedOut: boolean;
 }
-
-const FEATURES_2_0 = [
-  "--enable-bulk-memory",
-  "--enable-sign-ext",
-  "--enable-nontrapping-float-to-int",
-  "--enable-mutable-globals",
-  "--enable-multivalue",
-  "--enable-simd",
-];
 
 /** A code stream of `ops` (offsets all 0: not decoded from bytes). */
 function codeOf(ops: Int32Array): Code {
@@ -240,7 +232,7 @@ export async function minimize(
   options: MinimizeOptions = {},
 ): Promise<MinimizeResult> {
   const { timeMs = 60_000, wasmOpt: useWasmOpt = true, log = () => {} } = options;
-  const features = options.wasmOptFeatures ?? FEATURES_2_0;
+  const features = options.wasmOptFeatures ?? WASM_2_0_FEATURES;
   const deadline = performance.now() + timeMs;
   let best = decode(bytes);
   let bestBytes = bytes;
