@@ -429,3 +429,14 @@ for (const backend of ["interp", "singlepass"]) {
     assert.ok(r.ms < 2000, `${r.ms} ms`);
   });
 }
+
+for (const loader of ["kernel", "user"]) {
+  Deno.test(`run --loader ${loader}: WASI from the start function traps, on both backends`, async () => {
+    for (const backend of ["interp", "singlepass"]) {
+      const r = await kwasm("run", "--loader", loader, "--backend", backend, wat("start_wasi"));
+      assert.equal(r.code, 134, `${backend}: ${r.stderr}`);
+      assert.equal(r.stdout, "");
+      assert.match(r.stderr, /before the guest's memory was bound \(from the start function\?\)/);
+    }
+  });
+}

@@ -123,6 +123,11 @@ class Syscalls {
   #call(index: number, effects: EffectTable[string], args: (number | bigint)[]): unknown {
     const ch = this.#ch;
     if (args.length > MAX_ARGS) throw new Trap(`host call with more than ${MAX_ARGS} arguments`);
+    // As under the kernel loader: a call that touches memory from the start function, before
+    // the instance (and so its exported memory) exists, traps.
+    if (this.memory === null && effects.length > 0) {
+      throw new Trap("host call before the guest's memory was bound (from the start function?)");
+    }
     const buffer = this.memory?.buffer ?? EMPTY;
     if (buffer !== this.#buffer) {
       this.#buffer = buffer;
