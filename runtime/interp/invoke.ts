@@ -224,7 +224,10 @@ class Run {
   /** Records a backtrace for traps, unwinds this invocation's frames, and rethrows. */
   fail(e: unknown): never {
     const m = this.m;
-    if ((e instanceof Trap || e instanceof Exhaustion) && backtraceOf(e) === undefined) {
+    // A RuntimeError thrown by a host function is a trap of the guest too: it gets the frames.
+    const trap = e instanceof Trap || e instanceof Exhaustion ||
+      e instanceof WebAssembly.RuntimeError;
+    if (trap && backtraceOf(e) === undefined) {
       attachBacktrace(e, this.backtrace());
     }
     m.syncFuel(m.tick);
