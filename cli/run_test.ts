@@ -437,7 +437,7 @@ for (const loader of ["kernel", "user"]) {
       assert.equal(r.code, 134, `${backend}: ${r.stderr}`);
       assert.equal(r.stdout, "");
       assert.match(r.stderr, /before the guest's memory was bound \(from the start function\?\)/);
-      assert.match(r.stderr, /\n    at \$s \(func 1\)/, "the wasm frame under the host call");
+      assert.match(r.stderr, /\n {4}at \$s \(func 1\)/, "the wasm frame under the host call");
     }
   });
 }
