@@ -536,15 +536,7 @@ class GuardPass extends Reencoder {
           this.#loadFuel(out, at);
           return pc + 2;
         }
-        out.op(Op.local_get, at);
-        out.word(this.#depthLocal);
-        out.op(Op.i32_const, at);
-        out.word(1);
-        out.op(Op.i32_add, at);
-        if (this.#fuel) {
-          out.op(Op.local_get, at);
-          out.word(this.#fuelLocal);
-        }
+        this.#pushInnerArgs(out, at);
         out.op(Op.call, at);
         out.word(callee + this.source.funcs.length); // its inner body
         if (this.#fuel) {
@@ -682,15 +674,7 @@ class GuardPass extends Reencoder {
       out.op(Op.local_set, at);
       out.word(index);
     }
-    out.op(Op.local_get, at);
-    out.word(this.#depthLocal);
-    out.op(Op.i32_const, at);
-    out.word(1);
-    out.op(Op.i32_add, at);
-    if (this.#fuel) {
-      out.op(Op.local_get, at);
-      out.word(this.#fuelLocal);
-    }
+    this.#pushInnerArgs(out, at);
     out.op(Op.local_get, at);
     out.word(index);
     const fuel = this.#fuel ? [ValType.i64] : [];
@@ -771,6 +755,19 @@ class GuardPass extends Reencoder {
     this.#storeFuel(out, at); // so the host can see that fuel ran out
     this.#guardTrap(out, at);
     out.op(Op.end, at);
+  }
+
+  /** Pushes what an inner body takes after its own arguments: this body's depth + 1, and the fuel left. */
+  #pushInnerArgs(out: CodeArena, at: number): void {
+    out.op(Op.local_get, at);
+    out.word(this.#depthLocal);
+    out.op(Op.i32_const, at);
+    out.word(1);
+    out.op(Op.i32_add, at);
+    if (this.#fuel) {
+      out.op(Op.local_get, at);
+      out.word(this.#fuelLocal);
+    }
   }
 
   /** Subtracts the current segment's instruction count from the fuel local. */
