@@ -19,6 +19,14 @@ const SCRIPTS = {
 `,
   // Not a script at all.
   "broken.wast": "(module (func)\n",
+  // Execution: a return, a trap, an invalid module, and one return that does not hold (line 6).
+  "exec.wast": `(module (func (export "div") (param i32 i32) (result i32)
+  (i32.div_s (local.get 0) (local.get 1))))
+(assert_return (invoke "div" (i32.const 7) (i32.const 2)) (i32.const 3))
+(assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+(assert_invalid (module (func (result i32) (i64.const 1))) "type mismatch")
+(assert_return (invoke "div" (i32.const 8) (i32.const 2)) (i32.const 5))
+`,
 };
 
 /** Runs `kwasm wast` on scripts from {@linkcode SCRIPTS}, named relative to a temporary folder. */
@@ -77,18 +85,23 @@ Deno.test("wast: an unreadable script is one error line and counts as a failure"
   assert.equal(r.stdout, "plain.wast: 2 passed, 0 failed, 0 skipped\n2 passed, 1 failed\n");
 });
 
-Deno.test("wast --backend interp executes what was skipped", async () => {
-  const r = await wast(["good.wast"], "--backend", "interp");
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, "good.wast: 4 passed, 0 failed, 0 skipped\n4 passed, 0 failed\n");
-});
+// `--loader user` alone executes too: its backend defaults to singlepass.
+for (const flags of [["--backend", "interp"], ["--loader", "user"]]) {
+  Deno.test(`wast ${flags.join(" ")} executes what was skipped`, async () => {
+    const r = await wast(["good.wast"], ...flags);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "good.wast: 4 passed, 0 failed, 0 skipped\n4 passed, 0 failed\n");
+  });
+}
 
-Deno.test("wast --backend with an unknown engine is a usage error", async () => {
-  const r = await wast(["good.wast"], "--backend", "nope");
-  assert.equal(r.code, 2);
-  assert.equal(r.stdout, "");
-  assert.match(r.stderr, /^kwasm: wast: .*'nope'.*interp/);
-});
+for (const loader of ["kernel", "user"]) {
+  Deno.test(`wast --loader ${loader} --backend with an unknown engine is a usage error`, async () => {
+    const r = await wast(["good.wast"], "--loader", loader, "--backend", "nope");
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^kwasm: wast: backend 'nope' is not available \(available: .*interp/);
+  });
+}
 
 Deno.test("wast without files is a usage error", async () => {
   const r = await kwasm("wast");
@@ -105,4 +118,29 @@ Deno.test({
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, new RegExp(`^${file}: [1-9]\\d* passed, 0 failed, [1-9]\\d* skipped\n`));
   },
+});
+
+for (const backend of ["interp", "singlepass"]) {
+  Deno.test(`wast --loader user (${backend}): the same lines as --loader kernel`, async () => {
+    const names = ["exec.wast", "good.wast", "broken.wast"];
+    const user = await wast(names, "--loader", "user", "--backend", backend);
+    const kernel = await wast(names, "--loader", "kernel", "--backend", backend);
+    assert.deepEqual(user, kernel);
+    assert.equal(user.code, 1);
+    const lines = user.stdout.trimEnd().split("\n");
+    assert.equal(lines[0], "exec.wast: 4 passed, 1 failed, 0 skipped");
+    assert.match(lines[1], /^ {2}exec\.wast:6: /, "the return that does not hold");
+    assert.equal(lines[2], "good.wast: 4 passed, 0 failed, 0 skipped");
+    assert.equal(lines.at(-1), "8 passed, 2 failed");
+  });
+}
+
+Deno.test("wast --loader with an unknown loader is a usage error", async () => {
+  const r = await wast(["good.wast"], "--loader", "nope");
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, "");
+  assert.equal(
+    r.stderr,
+    "kwasm: wast: unknown loader 'nope' (kernel or user); run 'kwasm wast --help' for usage\n",
+  );
 });

@@ -1,9 +1,10 @@
 /**
  * `kwasm run --loader user` against `--loader kernel`: the same command
  * lines must give the same exit code, stdout and stderr (trap messages and
- * backtraces included) on both backends. The exception is an interrupt:
- * under the user loader the worker is terminated, so no wasm frames remain
- * to print.
+ * backtraces included) on both backends — interrupts too: a spinning guest
+ * traps on its interrupt flag inside the worker, whose wasm frames are
+ * printed as the kernel loader prints them; a guest blocked in a host call
+ * is ended without frames under both loaders.
  */
 import assert from "node:assert/strict";
 import { ctrlC, kwasm, testdata } from "../cli/_testing.ts";
@@ -30,7 +31,9 @@ const COMMAND_LINES: string[][] = [
   ["-W", "unknown-imports-trap", "--invoke", "calls_foo", wat("imports")],
 ];
 
-for (const backend of ["interp", "singlepass"]) {
+const BACKENDS = ["interp", "singlepass"];
+
+for (const backend of BACKENDS) {
   Deno.test(`run --loader user (${backend}) behaves as --loader kernel`, async () => {
     for (const line of COMMAND_LINES) {
       const run = (loader: string) =>
@@ -40,30 +43,37 @@ for (const backend of ["interp", "singlepass"]) {
     }
   });
 
-  Deno.test(`run --loader user (${backend}): -W timeout ends the guest, exit 134`, async () => {
+  Deno.test(`run --loader user (${backend}): -W timeout prints the kernel loader's frames`, async () => {
     const file = wat("spin");
-    const r = await kwasm(
-      "run",
-      "--backend",
-      backend,
-      "--loader",
-      "user",
-      "-W",
-      "timeout=200ms",
-      file,
+    const run = (loader: string) =>
+      kwasm("run", "--backend", backend, "--loader", loader, "-W", "timeout=200ms", file);
+    const [kernel, user] = [await run("kernel"), await run("user")];
+    assert.deepEqual(user, kernel);
+    assert.equal(user.code, 134);
+    assert.equal(user.stdout, "spinning\n");
+    assert.match(
+      user.stderr,
+      /^kwasm: .*: interrupted\n {4}at \$spin \(func 1\) offset 0x[0-9a-f]+\n$/,
     );
-    assert.equal(r.code, 134);
-    assert.equal(r.stdout, "spinning\n");
-    assert.equal(r.stderr, `kwasm: ${file}: interrupted\n`);
   });
 }
 
-for (const [name, ready] of [["spin", "spinning\n"], ["wait_stdin", "waiting\n"]]) {
-  Deno.test(`run --loader user as a process: Ctrl-C ends the guest (${name})`, async () => {
-    const r = await ctrlC(["--loader", "user"], wat(name), ready);
-    assert.equal(r.code, 134);
-    assert.equal(r.stderr, `kwasm: ${wat(name)}: interrupted\n`);
-    // Ready line to exit, terminating the worker: ~100 ms here, 1.1 s seen on a loaded 2-core CI box.
-    assert.ok(r.ms < 2500, `${r.ms} ms`);
-  });
+/** What Ctrl-C on `name` prints after "interrupted": the frame of a spinning guest, none else. */
+const AFTER_CTRL_C: [string, string, RegExp][] = [
+  ["spin", "spinning\n", /^ {4}at \$spin \(func 1\) offset 0x[0-9a-f]+\n$/],
+  ["wait_stdin", "waiting\n", /^$/],
+];
+
+for (const backend of BACKENDS) {
+  for (const [name, ready, frames] of AFTER_CTRL_C) {
+    Deno.test(`run --loader user (${backend}) as a process: Ctrl-C ends the guest (${name})`, async () => {
+      const r = await ctrlC(["--backend", backend, "--loader", "user"], wat(name), ready);
+      assert.equal(r.code, 134);
+      const head = `kwasm: ${wat(name)}: interrupted\n`;
+      assert.ok(r.stderr.startsWith(head), r.stderr);
+      assert.match(r.stderr.slice(head.length), frames);
+      // Ready line to exit: ~100 ms here, 1.1 s seen on a loaded 2-core CI box.
+      assert.ok(r.ms < 2500, `${r.ms} ms`);
+    });
+  }
 }

@@ -17,8 +17,14 @@
  * ```
  *
  * A host function that returns a Promise blocks only its guest's worker;
- * this isolate keeps serving other guests. `kill()`, the timeout and Ctrl-C
- * terminate the worker at once and close what the guest held here.
+ * this isolate keeps serving other guests. `kill()` terminates the worker at
+ * once and closes what the guest held here. The timeout and Ctrl-C
+ * interrupt as under the kernel loader — flag first, so the guest traps
+ * "interrupted" in its worker with its wasm backtrace — and terminate the
+ * worker when the guest has not trapped {@linkcode INTERRUPT_GRACE_MS}
+ * later, or at once when it is blocked in a host call that returned a
+ * Promise (it cannot see the flag there; the kernel loader gives up on such
+ * a guest too, without frames).
  *
  * Needs Deno's `--unstable-worker-options` (set in `deno.json`).
  *
@@ -28,6 +34,7 @@
 import type { EngineConfig, RawValue } from "../engine.ts";
 import { Exhaustion, LinkError, Trap } from "../errors.ts";
 import { attachBacktrace } from "../instance/backtrace.ts";
+import { interrupt, InterruptCause } from "../watchdog.ts";
 import { ExitStatus, type MemoryLike, type WasiHost } from "../../wasi/mod.ts";
 import { Channel, H, State, Status } from "./user_channel.ts";
 import { readRequest, ShadowMemory, writeResponse } from "./user_copy.ts";
@@ -91,11 +98,11 @@ export interface UserOptions {
   /** Initial fuel, for engines created with fuel metering. */
   fuel?: number;
   /**
-   * Kill the guest this many milliseconds after it starts (once compiled in its worker), with
-   * the trap "interrupted".
+   * Interrupt the guest this many milliseconds after it starts (once compiled in its worker):
+   * it traps "interrupted", with its backtrace.
    */
   timeoutMs?: number;
-  /** Kill the guest on Ctrl-C (SIGINT), with the trap "interrupted". */
+  /** Interrupt the guest on Ctrl-C (SIGINT): it traps "interrupted", with its backtrace. */
   interruptOnSigint?: boolean;
   /** Function imports no host provides trap when called, instead of failing the link. */
   trapUnknown?: boolean;
@@ -127,6 +134,16 @@ export interface UserGuest {
  * timers wait at most this long. The adaptive spin of a futex.
  */
 const SPIN_MS = 0.05;
+
+/**
+ * How long an interrupted guest has to trap by itself before its worker is
+ * terminated. Guarded code and the interpreter see the flag within
+ * microseconds, and the trap's message takes a few milliseconds to arrive,
+ * so this is only ever waited out by a guest stuck where nothing polls
+ * (a huge `memory.fill`, say) — and it keeps such a guest within the
+ * timeout's bound (the deadline plus 100 ms, `tests/hostile/timeout_test.ts`).
+ */
+export const INTERRUPT_GRACE_MS = 50;
 
 /** Polls `h`'s state until the next request (true) or SPIN_MS passed (false). */
 function spinForRequest(h: Int32Array): boolean {
@@ -219,7 +236,25 @@ export function runUser(bytes: Uint8Array, options: UserOptions = {}): UserGuest
     reject = rej;
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const onSigint = () => finish(new Trap("interrupted"));
+  /** The guest's interrupt flag, from the worker's `running` message. */
+  let flag: Int32Array<SharedArrayBuffer> | null = null;
+  let interrupted = false;
+  let grace: ReturnType<typeof setTimeout> | undefined;
+  /** The guest waits for a host call's Promise: it cannot poll its flag. */
+  let blocked = false;
+  const onSigint = () => interruptGuest(InterruptCause.sigint);
+
+  /**
+   * Interrupts the guest (once): sets its flag and leaves it the grace period
+   * to trap with its backtrace; ends it at once when it cannot see the flag.
+   */
+  function interruptGuest(cause: number): void {
+    if (finished || interrupted) return;
+    interrupted = true;
+    if (flag === null || blocked) return finish(new Trap("interrupted"));
+    interrupt(flag, cause);
+    grace = setTimeout(() => finish(new Trap("interrupted")), INTERRUPT_GRACE_MS);
+  }
 
   /** Ends the guest (once): stop the worker and the server, release the hosts. */
   function finish(outcome: UserResult | Error): void {
@@ -229,6 +264,7 @@ export function runUser(bytes: Uint8Array, options: UserOptions = {}): UserGuest
     Atomics.store(ch.i32, H.STATE, State.closed);
     Atomics.notify(ch.i32, H.STATE);
     clearTimeout(timer);
+    clearTimeout(grace);
     if (options.interruptOnSigint) Deno.removeSignalListener("SIGINT", onSigint);
     let closeError: unknown = null;
     for (const host of hosts) {
@@ -255,7 +291,11 @@ export function runUser(bytes: Uint8Array, options: UserOptions = {}): UserGuest
     let value: unknown;
     try {
       value = fn(...args);
-      if (value instanceof Promise) value = await value;
+      if (value instanceof Promise) {
+        blocked = true;
+        if (interrupted) finish(new Trap("interrupted"));
+        value = await value;
+      }
     } catch (e) {
       if (finished) return;
       if (!(e instanceof ExitStatus)) return finish(e instanceof Error ? e : new Error(String(e)));
@@ -264,6 +304,8 @@ export function runUser(bytes: Uint8Array, options: UserOptions = {}): UserGuest
       Atomics.store(h, H.STATE, State.response);
       Atomics.notify(h, H.STATE);
       return;
+    } finally {
+      blocked = false;
     }
     if (finished) return;
     const ok = host.success === "nonNegative"
@@ -293,8 +335,9 @@ export function runUser(bytes: Uint8Array, options: UserOptions = {}): UserGuest
   worker.onmessage = (e: MessageEvent<DoneMessage>) => {
     const done = e.data;
     if (done.kind === "running") {
+      flag = done.interrupt;
       if (options.timeoutMs !== undefined && !finished) {
-        timer = setTimeout(() => finish(new Trap("interrupted")), options.timeoutMs);
+        timer = setTimeout(() => interruptGuest(InterruptCause.timeout), options.timeoutMs);
       }
     } else if (done.kind === "error") finish(rebuild(done.error));
     else finish(done);
@@ -316,6 +359,7 @@ export function runUser(bytes: Uint8Array, options: UserOptions = {}): UserGuest
     initialize: options.initialize ?? false,
     fuel: options.fuel,
     trapUnknown: options.trapUnknown ?? false,
+    interruptible: options.timeoutMs !== undefined || options.interruptOnSigint === true,
   };
   worker.postMessage(start);
   serve().catch((e) => finish(e instanceof Error ? e : new Error(String(e))));

@@ -1,9 +1,16 @@
 import assert from "node:assert/strict";
-import { runUser, USER_WORKER_OPTIONS, type UserHost, wasiUserHost } from "./user.ts";
+import {
+  INTERRUPT_GRACE_MS,
+  runUser,
+  USER_WORKER_OPTIONS,
+  type UserHost,
+  wasiUserHost,
+} from "./user.ts";
 import { EffectKind, WASI_P0_EFFECTS, WASI_P1_EFFECTS } from "./user_effects.ts";
 import { encode } from "../binary/encode.ts";
 import { parseWat } from "../text/mod.ts";
 import { Trap } from "../errors.ts";
+import { backtraceOf, formatFrame } from "../instance/backtrace.ts";
 import { createWasi, type WasiReader, type WasiWriter } from "../../wasi/mod.ts";
 import { PREVIEW0, PREVIEW1 } from "../../wasi/calls/mod.ts";
 
@@ -49,7 +56,7 @@ function countingHost(options: Parameters<typeof createWasi>[0]) {
 }
 
 const SPIN = wasm(
-  `(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))`,
+  `(module (memory (export "memory") 1) (func $spin (export "_start") (loop $l (br $l))))`,
 );
 
 /** Reads stdin into a buffer of 32 bytes of 0xAA; returns n and two bytes of the buffer. */
@@ -90,11 +97,36 @@ for (const backend of BACKENDS) {
     assert.equal(host.closed, 1);
   });
 
-  Deno.test(`user loader (${backend}): a timeout ends the guest with "interrupted"`, async () => {
+  Deno.test(`user loader (${backend}): a timeout traps "interrupted" with the backtrace`, async () => {
     const t0 = performance.now();
     const guest = runUser(SPIN, { backend, timeoutMs: 100 });
-    await assert.rejects(guest.result, { name: "Trap", message: "interrupted" });
+    const err = await guest.result.catch((e) => e);
+    assert.ok(err instanceof Trap, String(err));
+    assert.equal(err.message, "interrupted");
+    // The guest trapped on its flag in the worker, not by the terminate after the grace period.
+    const frames = backtraceOf(err)?.map(formatFrame) ?? [];
+    assert.equal(frames.length, 1, frames.join("\n"));
+    assert.match(frames[0], /^at \$spin \(func 0\) offset 0x[0-9a-f]+$/);
     assert.ok(performance.now() - t0 < 5000);
+  });
+
+  Deno.test(`user loader (${backend}): a timeout ends a guest blocked in a host call, frames unknown`, async () => {
+    let reading!: () => void;
+    const asked = new Promise<void>((r) => reading = r);
+    const stdin = new GatedReader("", new Promise(() => {}));
+    const read = stdin.read.bind(stdin);
+    stdin.read = (p) => (reading(), read(p));
+    const host = countingHost({ stdin });
+    const guest = runUser(READ_ONCE, { backend, hosts: [host], timeoutMs: 200 });
+    await asked;
+    const t0 = performance.now();
+    const err = await guest.result.catch((e) => e);
+    const ms = performance.now() - t0;
+    assert.ok(err instanceof Trap && err.message === "interrupted", String(err));
+    // It cannot see its flag: terminated without waiting for the grace period, frames unknown.
+    assert.equal(backtraceOf(err), undefined);
+    assert.ok(ms < 200 + INTERRUPT_GRACE_MS + 1000, `${ms} ms`);
+    assert.equal(host.closed, 1);
   });
 
   Deno.test(`user loader (${backend}): kill() ends a guest blocked in a host call`, async () => {

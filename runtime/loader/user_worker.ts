@@ -8,7 +8,14 @@
  * never suspends: a blocking host call blocks this thread only.
  *
  * Messages: the kernel posts one {@linkcode StartMessage}; the worker posts
- * one {@linkcode DoneMessage} when the guest is done.
+ * `running` (with the guest's interrupt flag) once compiled, then one
+ * {@linkcode DoneMessage} when the guest is done.
+ *
+ * Interrupts (`-W timeout`, Ctrl-C) are the kernel loader's: the guest polls
+ * an interrupt flag made here (singlepass needs the flag's memory from this
+ * isolate) and shared with the kernel side, which sets it; the guest then
+ * traps "interrupted" here, where its wasm frames are, and the trap goes back
+ * like any other.
  *
  * @module
  */
@@ -19,6 +26,7 @@ import { engineByName } from "../engines.ts";
 import type { EngineConfig, Imports, RawValue } from "../engine.ts";
 import { Trap } from "../errors.ts";
 import { backtraceOf, type WasmFrame } from "../instance/backtrace.ts";
+import { createInterruptFlag } from "../watchdog.ts";
 import { ExitStatus } from "../../wasi/errors.ts";
 import { Channel, H, MAX_ARGS, State, Status } from "./user_channel.ts";
 import { readResponse, writeRequest } from "./user_copy.ts";
@@ -48,6 +56,8 @@ export interface StartMessage {
   fuel?: number;
   /** Function imports nobody provides trap when called (else the link fails). */
   trapUnknown: boolean;
+  /** Give the guest an interrupt flag, sent back with `running`, for the kernel side to set. */
+  interruptible: boolean;
 }
 
 /** A guest failure, as it crosses the thread boundary. */
@@ -62,9 +72,12 @@ export interface GuestError {
   stackLines: string[];
 }
 
-/** The worker's messages: `running` once compiled, then one answer. */
+/**
+ * The worker's messages: `running` once compiled (with the guest's interrupt
+ * flag when the start message asked for one), then one answer.
+ */
 export type DoneMessage =
-  | { kind: "running" }
+  | { kind: "running"; interrupt: Int32Array<SharedArrayBuffer> | null }
   | { kind: "exit"; code: number }
   | { kind: "return"; results: RawValue[] }
   | { kind: "error"; error: GuestError };
@@ -106,10 +119,13 @@ class Syscalls {
   #dv: DataView = new DataView(EMPTY);
   /** The guest's memory, once the instance exists. */
   memory: WebAssembly.Memory | null = null;
+  /** The guest's interrupt flag (a clear one when it has none). */
+  readonly #interrupt: Int32Array;
 
-  constructor(msg: StartMessage) {
+  constructor(msg: StartMessage, interrupt: Int32Array | null) {
     this.#ch = new Channel(msg.channel);
     this.#msg = msg;
+    this.#interrupt = interrupt ?? new Int32Array(1);
   }
 
   /** The stub for call `index`. */
@@ -122,6 +138,9 @@ class Syscalls {
 
   #call(index: number, effects: EffectTable[string], args: (number | bigint)[]): unknown {
     const ch = this.#ch;
+    // Interrupted: trap here, with the frames, rather than make a call that may block (the
+    // kernel side would then terminate this worker, and the frames would be lost).
+    if (Atomics.load(this.#interrupt, 0) !== 0) throw new Trap("interrupted");
     if (args.length > MAX_ARGS) throw new Trap(`host call with more than ${MAX_ARGS} arguments`);
     // As under the kernel loader: a call that touches memory from the start function, before
     // the instance (and so its exported memory) exists, traps.
@@ -187,11 +206,13 @@ async function run(msg: StartMessage): Promise<DoneMessage> {
   if (engine === null) throw new Error(`backend '${msg.backend}' is not available`);
   const module = decode(msg.bytes);
   validate(module);
-  const calls = new Syscalls(msg);
+  const interrupt = msg.interruptible ? createInterruptFlag() : null;
+  const calls = new Syscalls(msg, interrupt);
   // The guest starts now (its start function may run in instantiate): the timeout counts from here.
-  scope.postMessage({ kind: "running" });
+  scope.postMessage({ kind: "running", interrupt });
   const instance = await engine.compile(module).instantiate(imports(msg, calls, module), {
     fuel: msg.fuel,
+    interrupt: interrupt ?? undefined,
   });
   const memory = instance.exports.memory;
   if (memory instanceof WebAssembly.Memory) calls.memory = memory;

@@ -12,6 +12,7 @@ import { createNet } from "../../net/mod.ts";
 import { Trap } from "../../runtime/errors.ts";
 import { repoPath } from "../_fixtures.ts";
 import { Guest } from "../../net/_testing.ts";
+import { spawnDeno } from "./_server.ts";
 
 const BACKENDS = ["interp", "singlepass"];
 const dec = new TextDecoder();
@@ -64,12 +65,7 @@ for (const backend of BACKENDS) {
 }
 
 Deno.test("user loader: the epoll checks pass under the kernel loader too", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "cli.ts", "run", "--net", "tests/net/epoll_check.wasm"],
-    cwd: repoPath("."),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const out = await spawnDeno(["cli.ts", "run", "--net", "tests/net/epoll_check.wasm"]).output();
   const text = dec.decode(out.stdout);
   assert.match(text, /^done 80\/80$/m, text + dec.decode(out.stderr));
   assert.equal(out.code, 0);
