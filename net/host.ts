@@ -143,6 +143,25 @@ export function createNet(wasi: WasiHost, options: NetOptions = {}): NetHost {
     const room = mem.u32(mem.check(lenPtr, 4));
     mem.check(ptr, Math.min(room, family6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE));
   };
+  /**
+   * One `recvfrom` attempt: bytes, 0 at EOF, or -1 (would block). Straight into guest memory (no
+   * view of it), and a plain function, so that the usual call, which does not block, allocates no
+   * closure.
+   */
+  const recvOnce = (
+    s: TcpSocket,
+    buf: number,
+    len: number,
+    peek: boolean,
+    addr: number,
+    lenPtr: number,
+  ): number => {
+    const p = mem.check(buf, len);
+    checkSockAddr(s.ipv6, addr, lenPtr);
+    const n = s.recvInto(mem.u8, p, len >>> 0, peek);
+    if (n !== -1 && addr !== 0) putSockAddr(s.remoteAddr(), addr, lenPtr);
+    return n;
+  };
   /** Runs `op` until it does not would-block, waiting with `wait` in between. */
   const retry = async (op: () => number, wait: () => Promise<void>): Promise<number> => {
     for (;;) {
@@ -155,6 +174,17 @@ export function createNet(wasi: WasiHost, options: NetOptions = {}): NetHost {
         return failed(e);
       }
     }
+  };
+
+  /** Where `sink` writes events: the `events` array of the `epoll_wait` being answered. */
+  let eventsPtr = 0;
+  /** `epoll_wait`'s event writer, made once (not a closure per call). */
+  const sink = (i: number, ev: number, lo: number, hi: number) => {
+    const p = eventsPtr + i * EPOLL_EVENT_SIZE;
+    const dv = mem.dv;
+    dv.setUint32(p, ev >>> 0, true);
+    dv.setUint32(p + 4, lo, true);
+    dv.setUint32(p + 8, hi, true);
   };
 
   const calls: Record<string, (...a: number[]) => number | Promise<number>> = {
@@ -237,17 +267,10 @@ export function createNet(wasi: WasiHost, options: NetOptions = {}): NetHost {
     ): number | Promise<number> {
       const s = socket(fd);
       const peek = (flags & MSG_PEEK) !== 0;
-      const once = (): number => {
-        const p = mem.check(buf, len);
-        checkSockAddr(s.ipv6, addr, lenPtr);
-        const n = s.recv(mem.u8.subarray(p, p + (len >>> 0)), peek);
-        if (n !== -1 && addr !== 0) putSockAddr(s.remoteAddr(), addr, lenPtr);
-        return n;
-      };
-      const n = once();
+      const n = recvOnce(s, buf, len, peek, addr, lenPtr);
       if (n !== -1) return n;
       if (nonblocking(s) || (flags & MSG_DONTWAIT) !== 0) return EAGAIN;
-      return retry(once, () => s.waitReadable());
+      return retry(() => recvOnce(s, buf, len, peek, addr, lenPtr), () => s.waitReadable());
     },
 
     _eventfd_sem(initial: number): number {
@@ -285,20 +308,16 @@ export function createNet(wasi: WasiHost, options: NetOptions = {}): NetHost {
       if (ep === undefined) fail(Errno.BADF);
       if (!(ep instanceof Epoll) || maxEvents <= 0) fail(Errno.INVAL);
       mem.check(events, maxEvents * EPOLL_EVENT_SIZE);
-      const sink = (i: number, ev: number, lo: number, hi: number) => {
-        const p = events + i * EPOLL_EVENT_SIZE;
-        const dv = mem.dv;
-        dv.setUint32(p, ev >>> 0, true);
-        dv.setUint32(p + 4, lo, true);
-        dv.setUint32(p + 8, hi, true);
-      };
+      eventsPtr = events;
       const n = ep.collect(maxEvents, sink);
       if (n > 0 || timeoutMs === 0) return n;
-      return waitEvents(ep, timeoutMs, () => {
+      const collect = () => {
         mem.refresh();
         mem.check(events, maxEvents * EPOLL_EVENT_SIZE);
+        eventsPtr = events; // another epoll_wait may have run in between
         return ep.collect(maxEvents, sink);
-      });
+      };
+      return timeoutMs < 0 ? waitForever(ep, collect) : waitEvents(ep, timeoutMs, collect);
     },
 
     _fcntl(fd: number, cmd: number, arg: number): number {
@@ -375,8 +394,22 @@ export function createNet(wasi: WasiHost, options: NetOptions = {}): NetHost {
 }
 
 /**
- * Waits for `collect` to report events, at most `timeoutMs` (-1: forever),
- * or until `ep` is closed (its guest was killed: no timer may outlive it).
+ * Waits for `collect` to report events, without a timeout: plain callbacks on
+ * the next change instead of an async function (the server loop's case, once
+ * per batch of events).
+ */
+function waitForever(ep: Epoll, collect: () => number): Promise<number> {
+  const again = (): number | Promise<number> => {
+    const n = collect();
+    return n > 0 || ep.closed ? n : ep.nextChange().then(again);
+  };
+  return ep.nextChange().then(again);
+}
+
+/**
+ * Waits for `collect` to report events, at most `timeoutMs` (> 0; a negative
+ * one is {@linkcode waitForever}), or until `ep` is closed (its guest was
+ * killed: no timer may outlive it).
  */
 async function waitEvents(ep: Epoll, timeoutMs: number, collect: () => number): Promise<number> {
   const deadline = timeoutMs < 0 ? Infinity : performance.now() + timeoutMs;

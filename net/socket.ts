@@ -10,13 +10,22 @@
  *   reused) until `RECV_LIMIT` bytes wait, then reading pauses until the
  *   guest drains it (TCP flow control pushes back on the peer).
  * - **send**: a send copies into the send buffer at once, up to
- *   `SEND_LIMIT` bytes (a would-block beyond it); a flush scheduled as a
- *   microtask writes everything the guest sent in that turn with one
- *   `conn.write` (coalescing), double-buffered so the guest keeps filling one
- *   buffer while the other is on the wire.
+ *   `SEND_LIMIT` bytes (a would-block beyond it); one microtask after the
+ *   guest's turn flushes every socket it sent on, each writing everything the
+ *   guest sent in that turn with one `conn.write` (coalescing),
+ *   double-buffered so the guest keeps filling one buffer while the other is
+ *   on the wire.
  * - **readiness**: every change (data, EOF, error, space, a connection to
  *   accept) calls `changed()`, which wakes blocked callers and queues epoll
  *   registrations.
+ *
+ * The per-request path makes no closures: callbacks are made once per
+ * socket, one microtask flushes a whole turn, `net` receives straight into
+ * guest memory (left: the promises of `read`/`write` and their views). Under
+ * `wrk -c256` against examples/http-server that took the server's young-gen
+ * allocation from ~2.6 KB to ~1.05 KB per request (GCs halved; the raw-TCP
+ * TS responder: ~2.7 KB) and its user CPU per request down 13–15% (paired
+ * A/B, 12 slices each at 32 and 256 connections).
  *
  * A bind is a real `Deno.listen` at once (so `EADDRINUSE`/`EACCES` and the
  * chosen port are known at `bind`, as on Linux); `listen` starts accepting.
@@ -120,6 +129,9 @@ export class TcpSocket extends Pollable {
   #sendLen = 0;
   #spare = SEND_BUFFERS.take();
   #flushing = false;
+  /** What is on the wire: `#out` from `#outOff` (the rest of a partial write). */
+  #out: Uint8Array = EMPTY;
+  #outOff = 0;
   #wantWrite = false;
   #wrShut = false; // shutdown(SHUT_WR) asked
   #closeAfterFlush = false;
@@ -302,25 +314,27 @@ export class TcpSocket extends Pollable {
     const tail = (this.#head + this.#queued) & (cap - 1);
     const end = tail < this.#head ? this.#head : cap;
     this.#reading = true;
-    // The host reads straight into the ring: no copy and no allocation per read.
-    this.#conn!.read(ring.subarray(tail, end)).then(
-      (n) => {
-        this.#reading = false;
-        if (this.state === State.Closed) return this.#recycleRing();
-        if (n === null) this.#eof = true;
-        else this.#queued += n;
-        if (this.#rdShut) this.#discard();
-        this.changed();
-        this.#pump();
-      },
-      (e) => {
-        this.#reading = false;
-        if (this.state === State.Closed) return this.#recycleRing();
-        this.#error = streamErrno(e);
-        this.changed();
-      },
-    );
+    // The host reads straight into the ring: no copy. The callbacks are the socket's own (made
+    // once), not two new closures per read.
+    this.#conn!.read(ring.subarray(tail, end)).then(this.#onRead, this.#onReadError);
   }
+
+  #onRead = (n: number | null): void => {
+    this.#reading = false;
+    if (this.state === State.Closed) return this.#recycleRing();
+    if (n === null) this.#eof = true;
+    else this.#queued += n;
+    if (this.#rdShut) this.#discard();
+    this.changed();
+    this.#pump();
+  };
+
+  #onReadError = (e: unknown): void => {
+    this.#reading = false;
+    if (this.state === State.Closed) return this.#recycleRing();
+    this.#error = streamErrno(e);
+    this.changed();
+  };
 
   /** Doubles the ring (only while no read is outstanding), unwrapping its contents. */
   #grow(ring: Uint8Array): Uint8Array {
@@ -346,25 +360,33 @@ export class TcpSocket extends Pollable {
 
   /** Receives into `buf`: bytes, 0 at end of stream, or WOULD_BLOCK. */
   override recv(buf: Uint8Array, peek: boolean): number {
+    return this.recvInto(buf, 0, buf.length, peek);
+  }
+
+  /**
+   * Receives into `dst[at, at + len)`: bytes, 0 at end of stream, or WOULD_BLOCK. The caller
+   * checked the range (`net` passes guest memory itself, which saves a view per call).
+   */
+  recvInto(dst: Uint8Array, at: number, len: number, peek: boolean): number {
     if (this.state !== State.Connected) {
       if (this.state === State.Closed) fail(Errno.BADF);
       fail(Errno.NOTCONN);
     }
-    if (this.#queued > 0 && buf.length > 0) return this.#take(buf, peek);
+    if (this.#queued > 0 && len > 0) return this.#take(dst, at, len, peek);
     if (this.#rdShut || this.#eof) return 0;
     if (this.#error !== 0) return fail(this.#error);
-    if (buf.length === 0) return 0;
+    if (len === 0) return 0;
     return WOULD_BLOCK;
   }
 
-  #take(buf: Uint8Array, peek: boolean): number {
+  #take(dst: Uint8Array, at: number, len: number, peek: boolean): number {
     const ring = this.#ring!;
     const cap = ring.length;
-    const n = Math.min(buf.length, this.#queued);
+    const n = Math.min(len, this.#queued);
     const head = this.#head;
     const first = Math.min(n, cap - head);
-    buf.set(ring.subarray(head, head + first), 0);
-    if (first < n) buf.set(ring.subarray(0, n - first), first);
+    dst.set(ring.subarray(head, head + first), at);
+    if (first < n) dst.set(ring.subarray(0, n - first), at + first);
     if (peek) return n;
     const wasFull = this.#queued === cap;
     this.#head = (head + n) & (cap - 1);
@@ -401,7 +423,7 @@ export class TcpSocket extends Pollable {
     if (!this.#flushing) {
       this.#flushing = true;
       // Everything the guest sends before it yields goes out in one write.
-      queueMicrotask(() => this.#flush());
+      TcpSocket.#scheduleFlush(this);
     }
     return n;
   }
@@ -414,6 +436,25 @@ export class TcpSocket extends Pollable {
     b.set(this.#send.subarray(0, this.#sendLen));
     SEND_BUFFERS.give(this.#send);
     this.#send = b;
+  }
+
+  /** Sockets with a flush due at the end of the guest's turn. */
+  static #dirty: TcpSocket[] = [];
+
+  /**
+   * Queues `s`'s flush: one microtask for every socket the guest sent on in this turn (a batch
+   * of answers to one `epoll_wait` is one microtask, not one closure and microtask per socket).
+   */
+  static #scheduleFlush(s: TcpSocket): void {
+    const dirty = TcpSocket.#dirty;
+    dirty.push(s);
+    if (dirty.length === 1) queueMicrotask(TcpSocket.#flushDirty);
+  }
+
+  static #flushDirty(this: void): void {
+    const dirty = TcpSocket.#dirty;
+    TcpSocket.#dirty = []; // a send from here on schedules the next batch
+    for (let i = 0; i < dirty.length; i++) dirty[i].#flush();
   }
 
   /** Writes out the send buffer; runs until it is empty (plain callbacks: no async frames). */
@@ -430,22 +471,32 @@ export class TcpSocket extends Pollable {
       this.#wantWrite = false;
       this.changed();
     }
-    this.#writeFrom(out, 0);
+    this.#out = out;
+    this.#outOff = 0;
+    this.#conn!.write(out).then(this.#onWritten, this.#onWriteError);
   }
 
-  #writeFrom(out: Uint8Array, off: number): void {
-    this.#conn!.write(off === 0 ? out : out.subarray(off)).then((n) => {
-      if (off + n < out.length) this.#writeFrom(out, off + n);
-      else this.#flush();
-    }, (e) => {
-      if (this.state !== State.Closed) {
-        this.#error = streamErrno(e);
-        this.#sendLen = 0;
-        this.changed();
-      }
-      this.#flushed();
-    });
-  }
+  #onWritten = (n: number): void => {
+    const out = this.#out;
+    const off = this.#outOff + n;
+    if (off < out.length) {
+      this.#outOff = off;
+      this.#conn!.write(out.subarray(off)).then(this.#onWritten, this.#onWriteError);
+      return;
+    }
+    this.#out = EMPTY;
+    this.#flush();
+  };
+
+  #onWriteError = (e: unknown): void => {
+    this.#out = EMPTY;
+    if (this.state !== State.Closed) {
+      this.#error = streamErrno(e);
+      this.#sendLen = 0;
+      this.changed();
+    }
+    this.#flushed();
+  };
 
   #flushed(): void {
     this.#flushing = false;

@@ -144,6 +144,42 @@ Deno.test("net: closing flushes what was sent", async () => {
   }
 });
 
+/** `p`, or a rejection after `ms` (a lost flush must fail the test, not hang it). */
+async function within<T>(ms: number, p: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not settled in ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+Deno.test("net: what several sockets send in one turn reaches each peer, turn after turn", async () => {
+  const g = new Guest();
+  const [listener, port] = g.listen();
+  const clients = await Promise.all(
+    [0, 1, 2].map(() => Deno.connect({ hostname: "127.0.0.1", port })),
+  );
+  try {
+    const fds = [await g.accept(listener), await g.accept(listener), await g.accept(listener)];
+    for (let turn = 0; turn < 2; turn++) {
+      // Two sends per socket, all in one turn: they go out together, after it.
+      fds.forEach((fd, k) => assert.equal(g.send(fd, `${turn}a${k};`), 4));
+      fds.forEach((fd, k) => assert.equal(g.send(fd, `${turn}b${k};`), 4));
+      // Which client got which socket depends on arrival order: compare the sets.
+      const got = await within(2000, Promise.all(clients.map((c) => readText(c, 8))));
+      const expected = fds.map((_, k) => `${turn}a${k};${turn}b${k};`);
+      assert.deepEqual(got.sort(), expected, `turn ${turn}`);
+    }
+  } finally {
+    for (const c of clients) c.close();
+    g.close();
+  }
+});
+
 Deno.test("net: descriptors are all released after many connections come and go", async () => {
   const g = new Guest();
   try {
