@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { Exhaustion, LinkError, Trap } from "../errors.ts";
-import { backtraceOf } from "../instance/backtrace.ts";
+import { backtraceOf, type WasmFrame } from "../instance/backtrace.ts";
+import { interpEngine } from "../interp/mod.ts";
 import { instrWords, Op } from "../opcodes.ts";
 import { createInterruptFlag, interrupt, startWatchdog } from "../watchdog.ts";
 import { instantiateWat, wat } from "./_testing.ts";
 import { maySuspend, singlepass } from "./mod.ts";
+import { GUEST_TRACE_LIMIT } from "./trace_limit.ts";
 
 const FIB = `(module
   (func $fib (export "fib") (param i32) (result i32)
@@ -442,4 +444,141 @@ Deno.test("a start function may suspend, and an async instance's exports return 
   const got = (inst.exports.get as () => Promise<number>)();
   assert.ok(got instanceof Promise);
   assert.equal(await got, 9);
+});
+
+const DEEP = `(module (memory 1)
+  (func $forever (export "forever") (param i32) (result i32)
+    (call $forever (i32.add (local.get 0) (i32.const 1))))
+  (func $sink (export "sink") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0)) (then (i32.load (i32.const 100000)))
+      (else (call $sink (i32.sub (local.get 0) (i32.const 1))))))
+  (func (export "start") (param i32) (result i32) (call $sink (local.get 0))))`;
+
+/** What `run` throws, with its backtrace. */
+function thrown(run: () => unknown): { error: unknown; frames: readonly WasmFrame[] } {
+  try {
+    run();
+  } catch (error) {
+    return { error, frames: backtraceOf(error) ?? [] };
+  }
+  throw new Error("no trap");
+}
+
+Deno.test("a deep exhaustion's backtrace has as many frames as the interpreter's", async () => {
+  const config = { maxWasmStack: 5000 };
+  const sp = await instantiateWat(DEEP, config);
+  const ip = await interpEngine(config).compile(wat(DEEP)).instantiate();
+  const expected = thrown(() => ip.invoke("forever", [0])).frames;
+  const { error, frames } = thrown(() => sp.invoke("forever", [0]));
+  assert.ok(error instanceof Exhaustion && error.message === "call stack exhausted");
+  assert.equal(expected.length, 1000);
+  assert.ok(frames.length >= expected.length, `${frames.length} frames`);
+  // Innermost first, named: the call that could not be made, then its callers.
+  assert.deepEqual(frames.slice(0, 3), expected.slice(0, 3));
+  assert.ok(frames.every((f) => f.name === "forever" && f.offset === callOffset(DEEP, 0)));
+});
+
+Deno.test("a trap 50 frames deep shows all 50 frames, and the host's stack trace limit stays", async () => {
+  const inst = await instantiateWat(DEEP);
+  const limit = Error.stackTraceLimit;
+  const { error, frames } = thrown(() => inst.invoke("start", [48]));
+  assert.ok(error instanceof Trap && error.message === "out of bounds memory access");
+  assert.deepEqual(frames.map((f) => f.name), [...Array(49).fill("sink"), null]);
+  // The exported function (the other way in) keeps every frame too.
+  const start = inst.exports.start as (n: number) => number;
+  assert.equal(thrown(() => start(48)).frames.length, 50);
+  await Promise.resolve(); // the limit is the host's again after a microtask checkpoint
+  assert.equal(Error.stackTraceLimit, limit);
+});
+
+Deno.test("the host engine's stack overflow keeps the innermost 1000 frames", async () => {
+  const inst = await instantiateWat(DEEP, { maxWasmStack: 10_000_000 });
+  const { error, frames } = thrown(() => inst.invoke("forever", [0]));
+  assert.ok(error instanceof Exhaustion && error.message === "call stack exhausted");
+  assert.equal(frames.length, 1000);
+  assert.ok(frames.every((f) => f.name === "forever"));
+});
+
+Deno.test("a host function called by the guest sees the raised stack trace limit", async () => {
+  let seen = 0;
+  const inst = await instantiateWat(
+    `(module (import "host" "peek" (func $peek)) (func (export "f") (call $peek)))`,
+    {},
+    { host: { peek: () => void (seen = Error.stackTraceLimit) } },
+  );
+  const limit = Error.stackTraceLimit;
+  inst.invoke("f", []);
+  assert.equal(seen, Math.max(limit, GUEST_TRACE_LIMIT));
+  await Promise.resolve();
+  assert.equal(Error.stackTraceLimit, limit);
+  // A limit the host sets meanwhile is left alone.
+  inst.invoke("f", []);
+  Error.stackTraceLimit = 3;
+  await Promise.resolve();
+  assert.equal(Error.stackTraceLimit, 3);
+  Error.stackTraceLimit = limit;
+});
+
+Deno.test("call_indirect traps through private tables match the interpreter's", async () => {
+  // Tables private to the module with zero, one and several null slots: each index traps. With
+  // at most one null slot (C's tables: NULL) the guard stores no index on the hot path, so
+  // singlepass gives an index out of bounds without the number: the phrase alone.
+  const cases: [string, [number, string, string][]][] = [
+    ["(table 2 funcref) (elem (i32.const 0) $f $g)", [
+      [2, "undefined element 2", "undefined element"],
+      [-1, "undefined element 4294967295", "undefined element"],
+    ]],
+    ["(table 3 funcref) (elem (i32.const 1) $f $g)", [
+      [0, "uninitialized element 0", "uninitialized element 0"],
+      [7, "undefined element 7", "undefined element"],
+    ]],
+    ["(table 4 funcref) (elem (i32.const 1) $f)", [
+      [2, "uninitialized element 2", "uninitialized element 2"],
+      [4, "undefined element 4", "undefined element 4"],
+    ]],
+  ];
+  for (const [table, traps] of cases) {
+    const src = `(module ${table} (type $t (func (result i32)))
+      (func $f (result i32) (i32.const 1)) (func $g (result i32) (i32.const 2))
+      (func $callit (param i32) (result i32) (call_indirect (type $t) (local.get 0)))
+      (func (export "outer") (param i32) (result i32) (call $callit (local.get 0))))`;
+    const sp = await instantiateWat(src);
+    const ip = await interpEngine().compile(wat(src)).instantiate();
+    for (const [index, message, spMessage] of traps) {
+      const expected = thrown(() => ip.invoke("outer", [index]));
+      const actual = thrown(() => sp.invoke("outer", [index]));
+      assert.ok(actual.error instanceof Trap && expected.error instanceof Trap);
+      assert.equal(actual.error.message, spMessage);
+      assert.equal(expected.error.message, message);
+      assert.deepEqual(actual.frames.map((f) => f.name), ["callit", null]);
+      assert.deepEqual(actual.frames, expected.frames);
+    }
+  }
+});
+
+Deno.test("a guest keeps deep backtraces after it suspends and resumes (JSPI)", async () => {
+  const tick = async () => await new Promise<number>((done) => setTimeout(() => done(0), 1));
+  // One import on the trampoline's fast path (i32 → i32), one through `Suspending` (i64).
+  const inst = await instantiateWat(
+    `(module (import "h" "tick" (func $tick (param i32) (result i32)))
+      (import "h" "tick64" (func $tick64 (param i64) (result i32))) (memory 1)
+      (func $sink (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0)) (then (i32.load (i32.const 100000)))
+          (else (call $sink (i32.sub (local.get 0) (i32.const 1))))))
+      (func (export "run") (param i32) (result i32)
+        (drop (call $tick (i32.const 0))) (drop (call $tick (i32.const 0)))
+        (call $sink (local.get 0)))
+      (func (export "run64") (param i32) (result i32)
+        (drop (call $tick64 (i64.const 0))) (drop (call $tick64 (i64.const 0)))
+        (call $sink (local.get 0))))`,
+    {},
+    { h: { tick: maySuspend((_: number) => tick()), tick64: maySuspend((_: bigint) => tick()) } },
+  );
+  const limit = Error.stackTraceLimit;
+  for (const name of ["run", "run64"]) {
+    const error = await (inst.invoke(name, [200]) as Promise<unknown>).then(() => null, (e) => e);
+    assert.ok(error instanceof Trap && error.message === "out of bounds memory access");
+    assert.equal(backtraceOf(error)!.length, 202, name);
+    assert.equal(Error.stackTraceLimit, limit);
+  }
 });

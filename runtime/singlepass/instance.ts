@@ -41,6 +41,7 @@ import {
 } from "./layout.ts";
 import type { OffsetMap } from "./offsets.ts";
 import { isAsyncRaw, type RawFunction, rawFunctionOf, type Store } from "./store.ts";
+import { keepTraceLimit } from "./trace_limit.ts";
 import { registerInstance, translateError } from "./traps.ts";
 import { pushArg, takeResults } from "./values.ts";
 import { globalTypes } from "../module.ts";
@@ -196,10 +197,11 @@ function link(m: Module, imports: Imports): Linked {
         resolved = raw;
         if (isAsyncRaw(raw)) anySuspends = true;
       } else if (suspends(value)) {
+        const type = funcTypeAt(m, imp.desc.type)!;
+        // The guest it suspends resumes with the raised `Error.stackTraceLimit` (trace_limit.ts).
+        const f = keepTraceLimit(value as (...args: never[]) => unknown, type.params.length);
         // `(i32*) -> i32` imports get a synchronous fast path (see trampoline.ts).
-        const f = value as (...args: never[]) => unknown;
-        const type = funcTypeAt(m, imp.desc.type);
-        resolved = type && fitsTrampoline(type.params, type.results)
+        resolved = fitsTrampoline(type.params, type.results)
           ? trampoline(f, type.params.length)
           : suspending(f);
         anySuspends = true;

@@ -44,6 +44,11 @@ export class OffsetMap {
   /** Inner bodies as emitted (original offsets) and as decoded (guarded offsets). */
   #bodies: { emitted: Code[]; decoded: Code[]; names: Names | null } | null = null;
   #module: Module | null = null;
+  /**
+   * Frames mapped so far, by `func * 2^32 + offset`: a deep recursion's
+   * backtrace is a thousand frames at the same few positions.
+   */
+  readonly #mapped = new Map<number, MappedFrame | null>();
 
   /**
    * A map for `guarded`, the encoded result of guarding with `options` the
@@ -66,6 +71,13 @@ export class OffsetMap {
    * instruction there; null for functions the guard pass added.
    */
   frame(func: number, offset: number): MappedFrame | null {
+    const key = func * 0x1_0000_0000 + offset;
+    let mapped = this.#mapped.get(key);
+    if (mapped === undefined) this.#mapped.set(key, mapped = this.#map(func, offset));
+    return mapped;
+  }
+
+  #map(func: number, offset: number): MappedFrame | null {
     const { innerBase, wrapperBase, importedFuncs, definedFuncs } = this.#layout;
     if (func < innerBase || func >= wrapperBase) return null;
     const defined = func - innerBase;
@@ -84,11 +96,12 @@ export class OffsetMap {
     for (let k = 0; k < lo; k++) pc += instrWords(decoded.ops, pc);
     const index = importedFuncs + defined;
     return {
-      frame: {
+      // Frozen: every backtrace with this frame shares the object.
+      frame: Object.freeze({
         func: index,
         name: bodies.names?.functions.get(index) ?? null,
         offset: emitted.offsets[lo],
-      },
+      }),
       op: decoded.ops[pc],
       imm: decoded.ops[pc + 1],
       imm2: decoded.ops[pc + 2],

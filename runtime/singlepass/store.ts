@@ -18,6 +18,7 @@
 
 import type { HostFunction } from "../engine.ts";
 import { promising } from "./jspi.ts";
+import { raiseTraceLimit } from "./trace_limit.ts";
 import { translateError } from "./traps.ts";
 
 /** A raw wasm function (an export of a guarded `WebAssembly.Instance`). */
@@ -67,7 +68,10 @@ export class Store {
    * suspend (then the result is a Promise). Errors are translated.
    */
   call(raw: RawFunction, args: readonly unknown[], suspends: boolean): unknown {
-    if (this.#active === 0) this.depth.value = 0;
+    if (this.#active === 0) {
+      this.depth.value = 0;
+      raiseTraceLimit();
+    }
     this.#active++;
     if (!suspends) {
       try {
@@ -142,6 +146,7 @@ export class Store {
   #enter(raw: RawFunction, top: RawFunction): RawFunction {
     if (this.#active++ !== 0) return raw;
     if (top === raw) this.depth.value = 0; // no entry thunk: reset the depth global instead
+    raiseTraceLimit();
     return top;
   }
 }

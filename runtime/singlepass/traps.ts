@@ -12,6 +12,10 @@
  * `WebAssembly.Instance`, `getFunction()` the function index and
  * `getColumnNumber() - 1` the byte offset in the module that instance runs.
  *
+ * V8 keeps an error's innermost `Error.stackTraceLimit` frames, raised while
+ * the guest runs (`trace_limit.ts`); backtraces keep up to
+ * {@linkcode MAX_BACKTRACE_FRAMES} of them, as the interpreter's do.
+ *
  * @module
  */
 
@@ -19,6 +23,7 @@ import { Exhaustion, Trap } from "../errors.ts";
 import { Op } from "../opcodes.ts";
 import { attachBacktrace, backtraceOf, type WasmFrame } from "../instance/backtrace.ts";
 import type { MappedFrame } from "./offsets.ts";
+import { MAX_BACKTRACE_FRAMES } from "./trace_limit.ts";
 
 export type { WasmFrame };
 
@@ -43,6 +48,9 @@ export interface FrameSource {
 }
 
 const sources = new WeakMap<WebAssembly.Instance, FrameSource>();
+
+/** The shape of V8's `Error` constructor as far as call sites go. */
+const V8Error = Error as unknown as { prepareStackTrace?: PrepareStackTrace };
 
 /** Registers the translator's view of a guarded instance. */
 export function registerInstance(instance: WebAssembly.Instance, source: FrameSource): void {
@@ -76,29 +84,40 @@ interface CallSite {
 
 type PrepareStackTrace = (error: Error, sites: CallSite[]) => unknown;
 
-/** V8's call sites of `error` (read once: V8 formats `stack` on first access). */
+/**
+ * V8's call sites of `error` (read once: V8 prepares `stack` on first
+ * access). Its `stack` becomes just the first line; {@linkcode formatStack}
+ * makes the usual one when no backtrace replaces it (formatting every site
+ * of a deep trace took longer than V8 took to capture it).
+ */
 function callSites(error: Error): CallSite[] {
-  const E = Error as unknown as { prepareStackTrace?: PrepareStackTrace };
-  const saved = E.prepareStackTrace;
+  const saved = V8Error.prepareStackTrace;
   let sites: CallSite[] = [];
-  E.prepareStackTrace = (e, s) => {
+  V8Error.prepareStackTrace = (e, s) => {
     sites = s;
-    return `${e}\n${s.map((site) => `    at ${site}`).join("\n")}`;
+    return String(e);
   };
   try {
     void error.stack;
   } finally {
-    E.prepareStackTrace = saved;
+    V8Error.prepareStackTrace = saved;
   }
   return sites;
+}
+
+/** `error`'s `stack` as V8 formats it by default, from its call `sites`. */
+function formatStack(error: Error, sites: CallSite[]): string {
+  return `${error}\n${sites.map((site) => `    at ${site}`).join("\n")}`;
 }
 
 const WASM_FRAME = /wasm-function\[(\d+)\]:0x([0-9a-f]+)/;
 
 /**
- * The original frames of every guarded-module frame among `sites`, innermost
- * first, and the instance of the innermost guarded-module frame, mapped or
- * not (a thunk's guard traps outside any original function).
+ * The original frames of the guarded-module frames among `sites`, innermost
+ * first (at most one more than {@linkcode MAX_BACKTRACE_FRAMES}, for
+ * {@linkcode exhaustedFrames} to drop one), and the instance of the innermost
+ * guarded-module frame, mapped or not (a thunk's guard traps outside any
+ * original function).
  */
 function wasmFrames(
   sites: CallSite[],
@@ -118,7 +137,7 @@ function wasmFrames(
       col = parseInt(m[2], 16) + 1;
     }
     const mapped = source.frame(func as number, col - 1);
-    if (mapped) out.push({ ...mapped, source });
+    if (mapped && out.push({ ...mapped, source }) > MAX_BACKTRACE_FRAMES) break;
   }
   return { frames: out, top };
 }
@@ -136,14 +155,16 @@ export function translateError(e: unknown): unknown {
   if (e instanceof Trap || e instanceof Exhaustion) {
     // Thrown by a host function: the wasm frames under it, unless it has them already.
     if (backtraceOf(e) === undefined) {
-      const { frames } = wasmFrames(callSites(e));
-      if (frames.length > 0) attachBacktrace(e, frames.map((f) => f.frame));
+      const sites = callSites(e);
+      const { frames } = wasmFrames(sites);
+      if (frames.length > 0) attachBacktrace(e, innermost(frames));
+      else if (sites.length > 0) e.stack = formatStack(e, sites);
     }
     return e;
   }
   if (e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message)) {
     // The host engine's own stack ran out before the depth bound: its innermost frames
-    // (as many as `Error.stackTraceLimit` keeps) are the guest's.
+    // (as many as `Error.stackTraceLimit` kept, raised while the guest runs) are the guest's.
     const error = new Exhaustion("call stack exhausted");
     attachBacktrace(error, exhaustedFrames(wasmFrames(callSites(e)).frames));
     return error;
@@ -167,7 +188,7 @@ export function translateError(e: unknown): unknown {
   }
   attachBacktrace(
     error,
-    error instanceof Exhaustion ? exhaustedFrames(frames) : frames.map((f) => f.frame),
+    error instanceof Exhaustion ? exhaustedFrames(frames) : innermost(frames),
   );
   return error;
 }
@@ -182,5 +203,10 @@ function exhaustedFrames(frames: MappedFrame[]): WasmFrame[] {
   const top = frames[0];
   const entered = frames.length > 1 && top.entry && top.op !== Op.call &&
     top.op !== Op.call_indirect;
-  return (entered ? frames.slice(1) : frames).map((f) => f.frame);
+  return innermost(entered ? frames.slice(1) : frames);
+}
+
+/** The innermost {@linkcode MAX_BACKTRACE_FRAMES} of `frames`. */
+function innermost(frames: MappedFrame[]): WasmFrame[] {
+  return frames.slice(0, MAX_BACKTRACE_FRAMES).map((f) => f.frame);
 }
