@@ -18,10 +18,11 @@
  *   a fresh process each: the host engine alone, singlepass without cache,
  *   singlepass from its cache.
  *
- *     deno run -A bench/singlepass.ts [--rounds N] [--only NAME] [--guards-only]
+ *     deno run -A bench/singlepass.ts [--rounds N] [--only NAME] [--guards-only] [--no-fuel]
  *
  * `--guards-only` prints the guards table and stops (for interleaved A/B
- * runs of two versions).
+ * runs of two versions); `--no-fuel` leaves the fuel-metered contender out
+ * (a third less time per A/B round when only the guards changed).
  *
  * Results go to `bench/results/singlepass.json` and a chart to
  * `bench/results/singlepass.svg`.
@@ -167,12 +168,12 @@ interface KernelResult {
   cpu: { guarded: number; fuel: number };
 }
 
-async function benchKernel(k: Kernel, rounds: number): Promise<KernelResult> {
+async function benchKernel(k: Kernel, rounds: number, fuel = true): Promise<KernelResult> {
   const runs = [
     await k.host(),
     await k.guarded(singlepass({ cache: false })),
-    await k.guarded(singlepass({ cache: false, fuel: true })),
   ];
+  if (fuel) runs.push(await k.guarded(singlepass({ cache: false, fuel: true })));
   const results = [];
   for (const run of runs) results.push((await run())()); // warm up, and check they agree
   if (new Set(results.map(String)).size !== 1) {
@@ -190,9 +191,11 @@ async function benchKernel(k: Kernel, rounds: number): Promise<KernelResult> {
       cpus[i].push(t.cpu);
     }
   }
-  const [hostMs, guardedMs, fuelMs] = times.map((t) => Math.min(...t));
-  const [hostMedian, guardedMedian, fuelMedian] = times.map(median);
-  const [hostCpu, guardedCpu, fuelCpu] = cpus.map((t) => Math.min(...t));
+  // Without the fuel contender its times are NaN (an empty list's minimum is Infinity).
+  const least = (t: number[]) => t.length > 0 ? Math.min(...t) : NaN;
+  const [hostMs, guardedMs, fuelMs] = times.map(least);
+  const [hostMedian, guardedMedian, fuelMedian] = times.map((t) => t.length > 0 ? median(t) : NaN);
+  const [hostCpu, guardedCpu, fuelCpu] = cpus.map(least);
   return {
     kernel: k.name,
     medians: { host: hostMedian, guarded: guardedMedian, fuel: fuelMedian },
@@ -206,9 +209,10 @@ async function benchKernel(k: Kernel, rounds: number): Promise<KernelResult> {
 }
 
 /** Runs one kernel in a child process (a fresh isolate each, so kernels do not disturb each other). */
-async function benchInChild(name: string, rounds: number): Promise<KernelResult> {
+async function benchInChild(name: string, rounds: number, fuel: boolean): Promise<KernelResult> {
+  const args = ["run", "-A", import.meta.filename!, "--child", name, "--rounds", String(rounds)];
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", import.meta.filename!, "--child", name, "--rounds", String(rounds)],
+    args: fuel ? args : [...args, "--no-fuel"],
     stdout: "piped",
     stderr: "inherit",
   }).output();
@@ -228,6 +232,11 @@ function codegenSpeed(bytes: Uint8Array, warm = 3): number {
     best = Math.min(best, performance.now() - t0);
   }
   return bytes.length / 1e6 / (best / 1e3);
+}
+
+/** `v` with `digits` decimals, or "–" for a contender left out (NaN, null once through JSON). */
+function fixed(v: number | null, digits: number): string {
+  return v === null || Number.isNaN(v) ? "–" : v.toFixed(digits);
 }
 
 /** How a start-up child gets from bytes to an instance. */
@@ -289,6 +298,7 @@ if (import.meta.main) {
       rounds: { type: "string", default: "15" },
       only: { type: "string" },
       "guards-only": { type: "boolean", default: false },
+      "no-fuel": { type: "boolean", default: false },
       child: { type: "string" },
       startup: { type: "string" },
     },
@@ -300,7 +310,8 @@ if (import.meta.main) {
     Deno.exit(0);
   }
   if (values.child) {
-    console.log(JSON.stringify(await benchKernel(kernelNamed(values.child), rounds)));
+    const fuel = !values["no-fuel"];
+    console.log(JSON.stringify(await benchKernel(kernelNamed(values.child), rounds, fuel)));
     Deno.exit(0);
   }
   const fixtures = fixtureFiles();
@@ -317,34 +328,35 @@ if (import.meta.main) {
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   const rows: KernelResult[] = [];
   for (const k of kernels) {
-    const r = await benchInChild(k, rounds);
+    const r = await benchInChild(k, rounds, !values["no-fuel"]);
     rows.push(r);
     console.log(
-      `| ${r.kernel} | ${r.hostMs.toFixed(1)} | ${r.guardedMs.toFixed(1)} | ${
-        r.fuelMs.toFixed(1)
+      `| ${r.kernel} | ${fixed(r.hostMs, 1)} | ${fixed(r.guardedMs, 1)} | ${
+        fixed(r.fuelMs, 1)
       } | ` +
-        `${r.guarded.toFixed(3)} | ${r.fuel.toFixed(3)} | ${r.cpu.guarded.toFixed(3)} | ${
-          r.cpu.fuel.toFixed(3)
-        } |`,
+        `${fixed(r.guarded, 3)} | ${fixed(r.fuel, 3)} | ${fixed(r.cpu.guarded, 3)} | ` +
+        `${fixed(r.cpu.fuel, 3)} |`,
     );
   }
   const gGuarded = geomean(rows.map((r) => r.guarded));
-  const gFuel = geomean(rows.map((r) => r.fuel));
+  const gFuel = geomean(rows.map((r) => r.fuel ?? NaN));
   const gCpu = {
     guarded: geomean(rows.map((r) => r.cpu.guarded)),
-    fuel: geomean(rows.map((r) => r.cpu.fuel)),
+    fuel: geomean(rows.map((r) => r.cpu.fuel ?? NaN)),
   };
   console.log(
-    `| **geometric mean** | | | | **${gGuarded.toFixed(3)}** | **${gFuel.toFixed(3)}** | ` +
-      `**${gCpu.guarded.toFixed(3)}** | **${gCpu.fuel.toFixed(3)}** |`,
+    `| **geometric mean** | | | | **${fixed(gGuarded, 3)}** | **${fixed(gFuel, 3)}** | ` +
+      `**${fixed(gCpu.guarded, 3)}** | **${fixed(gCpu.fuel, 3)}** |`,
   );
   console.log(
     `guards: ${((gGuarded - 1) * 100).toFixed(1)}% (target <= 5%: ${
       gGuarded <= 1.05 ? "met" : "NOT met"
-    }); ` +
-      `fuel: ${((gFuel - 1) * 100).toFixed(1)}% (target <= 30%: ${
-        gFuel <= 1.3 ? "met" : "NOT met"
-      })`,
+    })` +
+      (Number.isNaN(gFuel)
+        ? ""
+        : `; fuel: ${((gFuel - 1) * 100).toFixed(1)}% (target <= 30%: ${
+          gFuel <= 1.3 ? "met" : "NOT met"
+        })`),
   );
 
   if (values["guards-only"]) Deno.exit(0); // for A/B runs: no codegen, start-up or files
