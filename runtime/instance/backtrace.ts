@@ -23,6 +23,12 @@ export interface WasmFrame {
   offset: number;
 }
 
+/**
+ * Frames a trap's backtrace keeps, the innermost ones, on every backend: enough to see any real
+ * recursion, and a trap a million calls deep still reports in milliseconds.
+ */
+export const MAX_BACKTRACE_FRAMES = 1000;
+
 const TRACES = new WeakMap<Error, readonly WasmFrame[]>();
 
 /** One frame as a line, e.g. `at $fib (func 3) offset 0x4a`. */

@@ -16,7 +16,12 @@
 
 import type { RawValue } from "../engine.ts";
 import { Exhaustion, Trap } from "../errors.ts";
-import { attachBacktrace, backtraceOf, type WasmFrame } from "../instance/backtrace.ts";
+import {
+  attachBacktrace,
+  backtraceOf,
+  MAX_BACKTRACE_FRAMES,
+  type WasmFrame,
+} from "../instance/backtrace.ts";
 import { fromJSValue, toJSValue } from "../instance/values.ts";
 import { ValType } from "../types.ts";
 import { DONE, run } from "./exec.ts";
@@ -30,9 +35,6 @@ import {
   MAX_FRAMES,
   setInvoker,
 } from "./machine.ts";
-
-/** Frames kept in a trap's backtrace (the innermost ones). */
-const MAX_BACKTRACE_FRAMES = 1000;
 
 /** Idle machines by frame limit. */
 const POOL = new Map<number, Machine[]>();

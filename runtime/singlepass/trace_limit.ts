@@ -30,8 +30,7 @@
  * @module
  */
 
-/** Frames kept in a trap's backtrace, the innermost ones (as many as the interpreter keeps). */
-export const MAX_BACKTRACE_FRAMES = 1000;
+import { MAX_BACKTRACE_FRAMES } from "../instance/backtrace.ts";
 
 /**
  * `Error.stackTraceLimit` while guest code runs: room for

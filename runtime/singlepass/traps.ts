@@ -21,9 +21,13 @@
 
 import { Exhaustion, Trap } from "../errors.ts";
 import { Op } from "../opcodes.ts";
-import { attachBacktrace, backtraceOf, type WasmFrame } from "../instance/backtrace.ts";
+import {
+  attachBacktrace,
+  backtraceOf,
+  MAX_BACKTRACE_FRAMES,
+  type WasmFrame,
+} from "../instance/backtrace.ts";
 import type { MappedFrame } from "./offsets.ts";
-import { MAX_BACKTRACE_FRAMES } from "./trace_limit.ts";
 
 export type { WasmFrame };
 
