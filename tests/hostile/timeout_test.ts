@@ -1,6 +1,6 @@
 /**
  * Guests that never finish, under `kwasm run -W timeout=200ms` on both
- * engines: each prints "ready" (WASI `fd_write`) and then spins — in a `br`
+ * engines and both loaders: each prints "ready" (WASI `fd_write`) and then spins — in a `br`
  * loop, a `br_table` loop, a loop of calls, or inside the start function,
  * before instantiation has even returned. Each must end with "interrupted"
  * (exit 134) within the deadline plus 100 ms, measured from "ready" to the
@@ -49,10 +49,13 @@ const CLI = new URL("../../cli.ts", import.meta.url).pathname;
  * milliseconds from that line to the "interrupted" message on stderr (the
  * process's own exit, a few tens of ms more on a busy machine, is not counted).
  */
-async function runUntilInterrupted(backend: string, file: string) {
+async function runUntilInterrupted(backend: string, loader: string, file: string) {
   const t0 = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, "run", "--backend", backend, "-W", `timeout=${TIMEOUT_MS}ms`, file],
+    args: [
+      ...["run", "-A", CLI, "run", "--backend", backend, "--loader", loader],
+      ...["-W", `timeout=${TIMEOUT_MS}ms`, file],
+    ],
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
@@ -90,13 +93,14 @@ const ATTEMPTS = 3;
 /** Lateness that fails at once: on a machine this loaded, the interrupt did not work. */
 const HOPELESS_MS = 2000;
 
-for (const backend of BACKENDS) {
+for (const [backend, loader] of BACKENDS.flatMap((b) => [[b, "kernel"], [b, "user"]])) {
   for (const [name, bytes] of Object.entries(SPINNERS)) {
-    Deno.test(`hostile (${backend}): -W timeout=${TIMEOUT_MS}ms interrupts ${name}`, async () => {
+    const title = `hostile (${loader}/${backend}): -W timeout=${TIMEOUT_MS}ms interrupts ${name}`;
+    Deno.test(title, async () => {
       const file = await tempWasm(bytes);
       const late: number[] = [];
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        const o = await runUntilInterrupted(backend, file);
+        const o = await runUntilInterrupted(backend, loader, file);
         assert.equal(o.code, 134, o.stderr);
         assert.match(o.stderr, /: interrupted\n/);
         assert.ok(o.total < 3000 * SLACK, `${o.total.toFixed(0)} ms in all`);
