@@ -9,6 +9,7 @@
  *   global index space       original imports | depth, reason (imported) | original globals |
  *                            index, fuel
  *   memory index space       original imports | original memories, now imported | interrupt flag
+ *                            (or, when no function touches memory: interrupt flag | the rest)
  * ```
  *
  * @module
@@ -67,10 +68,8 @@ export interface GuardLayout {
   innerBase: number;
   /** Function index of the first raw wrapper (every index from here on is added glue). */
   wrapperBase: number;
-  /** The module's own memories, now imports that the instance creates, by memory index. */
-  ownMemories: { index: number; type: MemoryType }[];
-  /** Memory index of the interrupt flag. */
-  flagMemory: number;
+  /** The module's own memories, now imports that the instance creates (`memory0`, …). */
+  ownMemories: { type: MemoryType }[];
   /** Whether the module had a start function (exported as {@linkcode START_EXPORT}). */
   hasStart: boolean;
   /** Whether fuel is metered ({@linkcode FUEL_EXPORT} exists). */
