@@ -12,7 +12,11 @@
  *   estimate of the uncontended time; the median is in the JSON), by the
  *   wall clock and by the process's CPU time (`process.cpuUsage()`, which
  *   leaves out the time other processes hold the cores: on a loaded
- *   2-core machine its ratios vary a third as much between runs).
+ *   2-core machine its ratios vary a third as much between runs). An A/A
+ *   control — the untouched module compiled a second time, timed like the
+ *   others — shows each kernel's noise floor: a guard ratio within the
+ *   control's distance from 1 is not a measured cost (the 2 ms `large`
+ *   fixture's control has ranged 0.93–1.19×, qsort's 0.99–1.00×).
  * - **codegen**: guard pass + encoder throughput on every fixture, in MB/s.
  * - **start-up**: bytes → instance ready to run, for the largest fixture, in
  *   a fresh process each: the host engine alone, singlepass without cache,
@@ -166,6 +170,12 @@ interface KernelResult {
   fuel: number;
   /** The ratios by CPU time (fastest rounds). */
   cpu: { guarded: number; fuel: number };
+  /**
+   * The A/A control: the untouched module compiled a second time and timed
+   * like the others, over the host's time (wall, CPU). How far it is from 1
+   * is the noise floor of this kernel's ratios.
+   */
+  control: { wall: number; cpu: number };
 }
 
 async function benchKernel(k: Kernel, rounds: number, fuel = true): Promise<KernelResult> {
@@ -174,6 +184,9 @@ async function benchKernel(k: Kernel, rounds: number, fuel = true): Promise<Kern
     await k.guarded(singlepass({ cache: false })),
   ];
   if (fuel) runs.push(await k.guarded(singlepass({ cache: false, fuel: true })));
+  runs.push(await k.host()); // the A/A control, last
+  // Slot of each run: host, guarded, fuel (empty without fuel), control.
+  const slots = fuel ? [0, 1, 2, 3] : [0, 1, 3];
   const results = [];
   for (const run of runs) results.push((await run())()); // warm up, and check they agree
   if (new Set(results.map(String)).size !== 1) {
@@ -182,20 +195,20 @@ async function benchKernel(k: Kernel, rounds: number, fuel = true): Promise<Kern
   // Short runs are repeated so that a round takes at least MIN_ROUND_MS.
   const once = (await time(runs[0])).wall;
   const reps = Math.max(1, Math.ceil(MIN_ROUND_MS / Math.max(once, 0.01)));
-  const times: number[][] = [[], [], []];
-  const cpus: number[][] = [[], [], []];
+  const times: number[][] = [[], [], [], []];
+  const cpus: number[][] = [[], [], [], []];
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < runs.length; i++) {
       const t = await time(runs[i], reps);
-      times[i].push(t.wall);
-      cpus[i].push(t.cpu);
+      times[slots[i]].push(t.wall);
+      cpus[slots[i]].push(t.cpu);
     }
   }
   // Without the fuel contender its times are NaN (an empty list's minimum is Infinity).
   const least = (t: number[]) => t.length > 0 ? Math.min(...t) : NaN;
-  const [hostMs, guardedMs, fuelMs] = times.map(least);
+  const [hostMs, guardedMs, fuelMs, controlMs] = times.map(least);
   const [hostMedian, guardedMedian, fuelMedian] = times.map((t) => t.length > 0 ? median(t) : NaN);
-  const [hostCpu, guardedCpu, fuelCpu] = cpus.map(least);
+  const [hostCpu, guardedCpu, fuelCpu, controlCpu] = cpus.map(least);
   return {
     kernel: k.name,
     medians: { host: hostMedian, guarded: guardedMedian, fuel: fuelMedian },
@@ -205,6 +218,7 @@ async function benchKernel(k: Kernel, rounds: number, fuel = true): Promise<Kern
     guarded: guardedMs / hostMs,
     fuel: fuelMs / hostMs,
     cpu: { guarded: guardedCpu / hostCpu, fuel: fuelCpu / hostCpu },
+    control: { wall: controlMs / hostMs, cpu: controlCpu / hostCpu },
   };
 }
 
@@ -323,9 +337,10 @@ if (import.meta.main) {
 
   console.log(`singlepass vs the host engine untouched, ${rounds} rounds, fastest round`);
   console.log(
-    "| kernel | host ms | guarded ms | fuel ms | guarded × | fuel × | guarded × CPU | fuel × CPU |",
+    "| kernel | host ms | guarded ms | fuel ms | guarded × | fuel × | guarded × CPU | fuel × CPU " +
+      "| A/A × | A/A × CPU |",
   );
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   const rows: KernelResult[] = [];
   for (const k of kernels) {
     const r = await benchInChild(k, rounds, !values["no-fuel"]);
@@ -335,7 +350,7 @@ if (import.meta.main) {
         fixed(r.fuelMs, 1)
       } | ` +
         `${fixed(r.guarded, 3)} | ${fixed(r.fuel, 3)} | ${fixed(r.cpu.guarded, 3)} | ` +
-        `${fixed(r.cpu.fuel, 3)} |`,
+        `${fixed(r.cpu.fuel, 3)} | ${fixed(r.control.wall, 3)} | ${fixed(r.control.cpu, 3)} |`,
     );
   }
   const gGuarded = geomean(rows.map((r) => r.guarded));
@@ -346,7 +361,9 @@ if (import.meta.main) {
   };
   console.log(
     `| **geometric mean** | | | | **${fixed(gGuarded, 3)}** | **${fixed(gFuel, 3)}** | ` +
-      `**${fixed(gCpu.guarded, 3)}** | **${fixed(gCpu.fuel, 3)}** |`,
+      `**${fixed(gCpu.guarded, 3)}** | **${fixed(gCpu.fuel, 3)}** | ` +
+      `**${fixed(geomean(rows.map((r) => r.control.wall)), 3)}** | ` +
+      `**${fixed(geomean(rows.map((r) => r.control.cpu)), 3)}** |`,
   );
   console.log(
     `guards: ${((gGuarded - 1) * 100).toFixed(1)}% (target <= 5%: ${
