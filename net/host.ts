@@ -407,22 +407,18 @@ function waitForever(ep: Epoll, collect: () => number): Promise<number> {
 }
 
 /**
- * Waits for `collect` to report events, at most `timeoutMs` (> 0; a negative
- * one is {@linkcode waitForever}), or until `ep` is closed (its guest was
+ * Waits for `collect` to report events, at most `timeoutMs` (> 0; without a
+ * timeout it is {@linkcode waitForever}), or until `ep` is closed (its guest was
  * killed: no timer may outlive it).
  */
 async function waitEvents(ep: Epoll, timeoutMs: number, collect: () => number): Promise<number> {
-  const deadline = timeoutMs < 0 ? Infinity : performance.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     const left = deadline - performance.now();
     if (left <= 0) return collect();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const change = ep.nextChange();
-    if (left === Infinity) await change;
-    else {
-      await Promise.race([change, new Promise<void>((r) => (timer = setTimeout(r, left)))]);
-      clearTimeout(timer);
-    }
+    await Promise.race([ep.nextChange(), new Promise<void>((r) => (timer = setTimeout(r, left)))]);
+    clearTimeout(timer);
     const n = collect();
     if (n > 0 || ep.closed) return n;
   }
