@@ -7,22 +7,27 @@
  *   untouched module, and the geometric mean (targets: guards ≤ 1.05,
  *   fuel ≤ 1.30). Kernels are `bench/kernels/*.wasm` (their `run(n)` export)
  *   and the WASI fixtures qsort, large and simd (`_start`, output discarded).
- *   Rounds alternate between the contenders; the table shows the fastest
- *   round of each (on a shared, noisy machine the minimum is the stablest
- *   estimate of the uncontended time; the median is in the JSON), by the
- *   wall clock and by the process's CPU time (`process.cpuUsage()`, which
- *   leaves out the time other processes hold the cores: on a loaded
- *   2-core machine its ratios vary a third as much between runs). An A/A
+ *   Each kernel runs in `--procs` fresh processes (interleaved with the
+ *   other kernels'); in each, rounds alternate between the contenders and
+ *   a contender's time is its fastest round (on a shared, noisy machine the
+ *   minimum is the stablest estimate of the uncontended time), by the wall
+ *   clock and by the process's CPU time (`process.cpuUsage()`, which leaves
+ *   out the time other processes hold the cores). A kernel's ratio is the
+ *   median over its processes: a process, or a compilation, has a speed of
+ *   its own that no number of rounds inside it averages out — the 2 ms
+ *   `large` fixture, which runs cold code once through megabytes of it,
+ *   timed its untouched module against a second compilation of itself at
+ *   0.88–1.13× across 25 processes of one machine (RATIONALE.md). That A/A
  *   control — the untouched module compiled a second time, timed like the
- *   others — shows each kernel's noise floor: a guard ratio within the
- *   control's distance from 1 is not a measured cost (the 2 ms `large`
- *   fixture's control has ranged 0.93–1.19×, qsort's 0.99–1.00×).
+ *   others — is a column of its own: a guard ratio within the control's
+ *   distance from 1 is not a measured cost. The spread column is the lowest
+ *   and highest guarded ratio over the processes.
  * - **codegen**: guard pass + encoder throughput on every fixture, in MB/s.
  * - **start-up**: bytes → instance ready to run, for the largest fixture, in
  *   a fresh process each: the host engine alone, singlepass without cache,
  *   singlepass from its cache.
  *
- *     deno run -A bench/singlepass.ts [--rounds N] [--only NAME] [--guards-only] [--no-fuel]
+ *     deno run -A bench/singlepass.ts [--rounds N] [--procs P] [--only NAME] [--guards-only] [--no-fuel]
  *
  * `--guards-only` prints the guards table and stops (for interleaved A/B
  * runs of two versions); `--no-fuel` leaves the fuel-metered contender out
@@ -198,7 +203,10 @@ async function benchKernel(k: Kernel, rounds: number, fuel = true): Promise<Kern
   const times: number[][] = [[], [], [], []];
   const cpus: number[][] = [[], [], [], []];
   for (let r = 0; r < rounds; r++) {
-    for (let i = 0; i < runs.length; i++) {
+    // Each round starts with the next contender, so that none always runs first or last:
+    // with a fixed order, `large`'s A/A control (run last) timed 1–6% under the host.
+    for (let j = 0; j < runs.length; j++) {
+      const i = (j + r) % runs.length;
       const t = await time(runs[i], reps);
       times[slots[i]].push(t.wall);
       cpus[slots[i]].push(t.cpu);
@@ -232,6 +240,37 @@ async function benchInChild(name: string, rounds: number, fuel: boolean): Promis
   }).output();
   if (!out.success) throw new Error(`kernel ${name} failed`);
   return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+/** The median of each ratio over one kernel's processes, with the guarded ratio's spread. */
+interface Combined extends KernelResult {
+  /** Lowest and highest guarded ratio (wall) over the processes. */
+  spread: [number, number];
+  /** Every process's result, in the order they ran. */
+  procs: KernelResult[];
+}
+
+/** One kernel's processes, combined: each time and ratio is the median over them. */
+function combine(procs: KernelResult[]): Combined {
+  const mid = (f: (r: KernelResult) => number) => median(procs.map(f));
+  const guarded = procs.map((r) => r.guarded);
+  return {
+    kernel: procs[0].kernel,
+    medians: {
+      host: mid((r) => r.medians.host),
+      guarded: mid((r) => r.medians.guarded),
+      fuel: mid((r) => r.medians.fuel),
+    },
+    hostMs: mid((r) => r.hostMs),
+    guardedMs: mid((r) => r.guardedMs),
+    fuelMs: mid((r) => r.fuelMs),
+    guarded: median(guarded),
+    fuel: mid((r) => r.fuel),
+    cpu: { guarded: mid((r) => r.cpu.guarded), fuel: mid((r) => r.cpu.fuel) },
+    control: { wall: mid((r) => r.control.wall), cpu: mid((r) => r.control.cpu) },
+    spread: [Math.min(...guarded), Math.max(...guarded)],
+    procs,
+  };
 }
 
 /** Guard pass + encoder throughput on `bytes`, MB/s (best of 10, after `warm` warm-up runs). */
@@ -309,7 +348,8 @@ if (import.meta.main) {
   const { values, positionals } = parseArgs({
     args: Deno.args,
     options: {
-      rounds: { type: "string", default: "15" },
+      rounds: { type: "string", default: "9" },
+      procs: { type: "string", default: "5" },
       only: { type: "string" },
       "guards-only": { type: "boolean", default: false },
       "no-fuel": { type: "boolean", default: false },
@@ -319,6 +359,7 @@ if (import.meta.main) {
     allowPositionals: true,
   });
   const rounds = Number(values.rounds);
+  const procs = Number(values.procs);
   if (values.startup) {
     console.log(await startupChild(values.startup, positionals[0], positionals[1]));
     Deno.exit(0);
@@ -335,21 +376,29 @@ if (import.meta.main) {
   ]
     .filter((k) => !values.only || k.startsWith(values.only));
 
-  console.log(`singlepass vs the host engine untouched, ${rounds} rounds, fastest round`);
   console.log(
-    "| kernel | host ms | guarded ms | fuel ms | guarded × | fuel × | guarded × CPU | fuel × CPU " +
-      "| A/A × | A/A × CPU |",
+    `singlepass vs the host engine untouched: fastest of ${rounds} rounds in each of ` +
+      `${procs} processes, median over the processes`,
   );
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-  const rows: KernelResult[] = [];
-  for (const k of kernels) {
-    const r = await benchInChild(k, rounds, !values["no-fuel"]);
-    rows.push(r);
+  const perKernel = new Map<string, KernelResult[]>(kernels.map((k) => [k, []]));
+  for (let p = 0; p < procs; p++) {
+    for (const k of kernels) {
+      perKernel.get(k)!.push(await benchInChild(k, rounds, !values["no-fuel"]));
+    }
+  }
+  console.log(
+    "| kernel | host ms | guarded ms | fuel ms | guarded × | spread | fuel × | guarded × CPU " +
+      "| fuel × CPU | A/A × | A/A × CPU |",
+  );
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  const rows = [...perKernel.values()].map(combine);
+  for (const r of rows) {
     console.log(
       `| ${r.kernel} | ${fixed(r.hostMs, 1)} | ${fixed(r.guardedMs, 1)} | ${
         fixed(r.fuelMs, 1)
       } | ` +
-        `${fixed(r.guarded, 3)} | ${fixed(r.fuel, 3)} | ${fixed(r.cpu.guarded, 3)} | ` +
+        `${fixed(r.guarded, 3)} | ${fixed(r.spread[0], 2)}–${fixed(r.spread[1], 2)} | ` +
+        `${fixed(r.fuel, 3)} | ${fixed(r.cpu.guarded, 3)} | ` +
         `${fixed(r.cpu.fuel, 3)} | ${fixed(r.control.wall, 3)} | ${fixed(r.control.cpu, 3)} |`,
     );
   }
@@ -360,7 +409,7 @@ if (import.meta.main) {
     fuel: geomean(rows.map((r) => r.cpu.fuel ?? NaN)),
   };
   console.log(
-    `| **geometric mean** | | | | **${fixed(gGuarded, 3)}** | **${fixed(gFuel, 3)}** | ` +
+    `| **geometric mean** | | | | **${fixed(gGuarded, 3)}** | | **${fixed(gFuel, 3)}** | ` +
       `**${fixed(gCpu.guarded, 3)}** | **${fixed(gCpu.fuel, 3)}** | ` +
       `**${fixed(geomean(rows.map((r) => r.control.wall)), 3)}** | ` +
       `**${fixed(geomean(rows.map((r) => r.control.cpu)), 3)}** |`,
@@ -404,6 +453,7 @@ if (import.meta.main) {
       {
         date: new Date().toISOString(),
         rounds,
+        procs,
         kernels: rows,
         geomean: { guarded: gGuarded, fuel: gFuel, cpu: gCpu },
         codegen,

@@ -21,7 +21,7 @@ import type { GuardOptions } from "./guard.ts";
  * Version of the code the guard pass emits. Bump it with every change to the
  * guarded module's shape, so old entries are not reused.
  */
-export const CODEGEN_VERSION = 4;
+export const CODEGEN_VERSION = 5;
 
 /** The user's cache folder for kwasm, or null when it cannot be told (no permission). */
 export function defaultCacheDir(): string | null {

@@ -24,6 +24,7 @@ const FINGERPRINTS: Record<number, string> = {
   2: "b5a31bb18c105472f60f076aa63406c356f969a02bd108f55f86341da8804b4a",
   3: "049800bb154522f868d7b4ef9dd2f4385952b5650f9a09ffb68d91f71041b57f",
   4: "b11d72ae047f9741ba1b540a62a66f068836b5b0dfda3d73e3beec9cdff51a9a",
+  5: "df2cc08f56876d57eef281ef70dcc89ab42d10ce784ead72be79ddba693a0bad",
 };
 
 const MODULES = [

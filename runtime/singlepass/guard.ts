@@ -124,6 +124,7 @@ import { TypeTable } from "./types.ts";
 import { forEachCallInRun, loneNullSlot, scanModule } from "./scan.ts";
 import { Entry, type EntryPlan, planEntries } from "./entries.ts";
 import { LoopUnroller } from "./unroll.ts";
+import { NotNaN } from "./nan.ts";
 
 const CompileError = WebAssembly.CompileError;
 
@@ -261,6 +262,8 @@ class GuardPass extends Reencoder {
   #cost = 0;
   /** Unrolls small loops before the walk; null with fuel, whose counts must stay exact. */
   readonly #unroller: LoopUnroller | null;
+  /** Which truncations are range-checked already and need no NaN test (`nan.ts`). */
+  readonly #notNaN = new NotNaN();
 
   constructor(options: GuardOptions) {
     super();
@@ -547,6 +550,7 @@ class GuardPass extends Reencoder {
     const out = this.out;
     this.#nest = 0;
     this.#cost = 0;
+    this.#notNaN.reset();
     const at = code.offsets[0] ?? 0;
     // Entry guard: (depth | flag) >u max [| fuel < 0]. Or-ing first saves a compare
     // (measured: 1.24× instead of 1.44× on a recursive fib); it sees every negative
@@ -589,6 +593,10 @@ class GuardPass extends Reencoder {
   override instruction(ops: Int32Array, pc: number, out: CodeArena, at: number): number {
     const id = ops[pc];
     this.#cost++;
+    const notNaN = this.#notNaN.step(
+      id,
+      id === Op.local_get || id === Op.local_tee ? ops[pc + 1] : 0,
+    );
     switch (id) {
       case Op.call: {
         const callee = ops[pc + 1];
@@ -670,13 +678,13 @@ class GuardPass extends Reencoder {
       case Op.i32_trunc_f32_u:
       case Op.i64_trunc_f32_s:
       case Op.i64_trunc_f32_u:
-        this.#nanGuard(out, ValType.f32, at);
+        if (!notNaN) this.#nanGuard(out, ValType.f32, at);
         return this.copyInstr(ops, pc, out, at);
       case Op.i32_trunc_f64_s:
       case Op.i32_trunc_f64_u:
       case Op.i64_trunc_f64_s:
       case Op.i64_trunc_f64_u:
-        this.#nanGuard(out, ValType.f64, at);
+        if (!notNaN) this.#nanGuard(out, ValType.f64, at);
         return this.copyInstr(ops, pc, out, at);
       default:
         return this.copyInstr(ops, pc, out, at);
@@ -764,7 +772,8 @@ class GuardPass extends Reencoder {
   /**
    * V8 reports a NaN and an out-of-range operand of a trapping truncation
    * alike; the spec does not ("invalid conversion to integer" vs "integer
-   * overflow"). So NaN is tested first: `x != x`.
+   * overflow"). So NaN is tested first: `x != x` — except where a range
+   * check just before already proves the operand is not NaN (`nan.ts`).
    */
   #nanGuard(out: CodeArena, t: ValType, at: number): void {
     const s = this.#scratch(t);
