@@ -59,6 +59,9 @@ const SPIN = wasm(
   `(module (memory (export "memory") 1) (func $spin (export "_start") (loop $l (br $l))))`,
 );
 
+const FILL_2GIB = wasm(`(module (memory (export "memory") 32768 32768)
+  (func (export "_start") (memory.fill (i32.const 0) (i32.const 1) (i32.const 0x7fffffff))))`);
+
 /** Reads stdin into a buffer of 32 bytes of 0xAA; returns n and two bytes of the buffer. */
 const READ_ONCE = wasm(`(module
   (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
@@ -108,6 +111,20 @@ for (const backend of BACKENDS) {
     assert.equal(frames.length, 1, frames.join("\n"));
     assert.match(frames[0], /^at \$spin \(func 0\) offset 0x[0-9a-f]+$/);
     assert.ok(performance.now() - t0 < 5000);
+  });
+
+  Deno.test(`user loader (${backend}): a guest that cannot see its flag in time is ended after the grace period`, async () => {
+    // One memory.fill of 2 GiB: a second or more in one instruction, which polls no flag.
+    const t0 = performance.now();
+    const guest = runUser(FILL_2GIB, { backend, timeoutMs: 300 });
+    const err = await guest.result.catch((e) => e);
+    const ms = performance.now() - t0;
+    assert.ok(err instanceof Trap && err.message === "interrupted", String(err));
+    // Terminated by the loader, not trapped in the worker: no frames, and not before the grace.
+    // (Without the grace timer the fill would end and `_start` return: no error at all.)
+    assert.equal(backtraceOf(err), undefined);
+    assert.ok(ms >= 300 + INTERRUPT_GRACE_MS - 5, `${ms} ms`);
+    assert.ok(ms < 5000, `${ms} ms`);
   });
 
   Deno.test(`user loader (${backend}): a timeout ends a guest blocked in a host call, frames unknown`, async () => {
