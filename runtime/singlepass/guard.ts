@@ -598,10 +598,7 @@ class GuardPass extends Reencoder {
   override instruction(ops: Int32Array, pc: number, out: CodeArena, at: number): number {
     const id = ops[pc];
     this.#cost++;
-    const notNaN = this.#notNaN.step(
-      id,
-      id === Op.local_get || id === Op.local_tee ? ops[pc + 1] : 0,
-    );
+    this.#notNaN.record(pc);
     switch (id) {
       case Op.call: {
         const callee = ops[pc + 1];
@@ -683,13 +680,13 @@ class GuardPass extends Reencoder {
       case Op.i32_trunc_f32_u:
       case Op.i64_trunc_f32_s:
       case Op.i64_trunc_f32_u:
-        if (!notNaN) this.#nanGuard(out, ValType.f32, at);
+        if (!this.#notNaN.proven(ops)) this.#nanGuard(out, ValType.f32, at);
         return this.copyInstr(ops, pc, out, at);
       case Op.i32_trunc_f64_s:
       case Op.i32_trunc_f64_u:
       case Op.i64_trunc_f64_s:
       case Op.i64_trunc_f64_u:
-        if (!notNaN) this.#nanGuard(out, ValType.f64, at);
+        if (!this.#notNaN.proven(ops)) this.#nanGuard(out, ValType.f64, at);
         return this.copyInstr(ops, pc, out, at);
       default:
         return this.copyInstr(ops, pc, out, at);

@@ -50,69 +50,67 @@ const NAN_PRESERVING: ReadonlySet<number> = new Set([
 /** Instructions after which a local holds the value they leave on the stack. */
 const LOCAL_READS: ReadonlySet<number> = new Set([Op.local_get, Op.local_tee]);
 
-/** How many instructions the window holds: the longest shape is 6 before the `br_if`. */
-const WINDOW = 8;
+/** How many instructions the window holds (a power of 2): the shape, and a few `local.get`s. */
+const WINDOW = 16;
 
 /**
  * Follows one function body's instructions in order and answers, at a
- * truncation, whether its operand is a local proven not NaN.
+ * truncation, whether its operand is a local proven not NaN. Recording costs
+ * one store per instruction; the shapes are matched only at truncations.
  */
 export class NotNaN {
-  /** Opcode ids of the last {@linkcode WINDOW} instructions, a ring. */
-  readonly #ids = new Int32Array(WINDOW);
-  /** Their first immediate word (a local index for `local.*`). */
-  readonly #imms = new Int32Array(WINDOW);
-  /** Ring position of the next instruction. */
-  #next = 0;
-  /** The local proven not NaN since the last `br_if` (only `local.get`s since), or -1. */
-  #local = -1;
+  /** Positions in `ops` of the last {@linkcode WINDOW} instructions, a ring. */
+  readonly #pcs = new Int32Array(WINDOW);
+  /** Instructions recorded since the body started. */
+  #count = 0;
 
   /** Forgets everything: a new body starts. */
   reset(): void {
-    this.#ids.fill(-1);
-    this.#next = 0;
-    this.#local = -1;
+    this.#count = 0;
+  }
+
+  /** Records the instruction at `ops[pc]`. Call it for every instruction of the body, in order. */
+  record(pc: number): void {
+    this.#pcs[this.#count++ & (WINDOW - 1)] = pc;
   }
 
   /**
-   * Records instruction `id` (its first immediate word `imm`) and returns
-   * whether the value on top of the stack before it is a local proven not
-   * NaN. Call it for every instruction of the body, in order.
+   * Whether the operand of the truncation just recorded is a local proven
+   * not NaN, from the instructions of `ops` recorded before it: `local.get
+   * x` is the one before, only `local.get`s go back to a `br_if`, and that
+   * one falls through only if `x` compared as ordered.
    */
-  step(id: number, imm: number): boolean {
-    const proven = this.#local >= 0 && this.#back(1) === Op.local_get &&
-      this.#imms[(this.#next + WINDOW - 1) % WINDOW] === this.#local;
-    if (id === Op.br_if) this.#local = this.#provenByBranch();
-    else if (id !== Op.local_get) this.#local = -1;
-    this.#ids[this.#next] = id;
-    this.#imms[this.#next] = imm;
-    this.#next = (this.#next + 1) % WINDOW;
-    return proven;
-  }
-
-  /** Opcode id of the instruction `n` back (1 = the last one recorded). */
-  #back(n: number): number {
-    return this.#ids[(this.#next + WINDOW - n) % WINDOW];
-  }
-
-  /** Local index of the instruction `n` back. */
-  #imm(n: number): number {
-    return this.#imms[(this.#next + WINDOW - n) % WINDOW];
+  proven(ops: Int32Array): boolean {
+    const n = this.#count;
+    const at = (back: number) =>
+      back <= n && back <= WINDOW ? this.#pcs[(n - back) & (WINDOW - 1)] : -1;
+    let pc = at(2);
+    if (pc < 0 || ops[pc] !== Op.local_get) return false;
+    const x = ops[pc + 1];
+    let back = 3;
+    while ((pc = at(back)) >= 0 && ops[pc] === Op.local_get) back++;
+    if (pc < 0 || ops[pc] !== Op.br_if) return false;
+    return this.#comparedBefore(ops, at, back + 1) === x;
   }
 
   /**
-   * At a `br_if`: the local that is not NaN when it falls through, or -1.
-   * Falling through means `i32.eqz c` was 0, so `c` — an ordered compare of
-   * the local, or an `i32.and` whose second operand is one — was 1.
+   * The local that the `br_if` just before instruction `back` (counting
+   * back) proves not NaN when it falls through, or -1. Falling through
+   * means `i32.eqz c` was 0, so `c` — an ordered compare of the local, or an
+   * `i32.and` whose second operand is one — was 1.
    */
-  #provenByBranch(): number {
-    if (this.#back(1) !== Op.i32_eqz) return -1;
-    let n = 2;
-    if (this.#back(n) === Op.i32_and) n++; // (x < hi) & (x >= 0): the second compare suffices
-    if (!ORDERED.has(this.#back(n++))) return -1;
-    const c = this.#back(n++);
+  #comparedBefore(ops: Int32Array, at: (back: number) => number, back: number): number {
+    const op = (b: number) => {
+      const pc = at(b);
+      return pc < 0 ? -1 : ops[pc];
+    };
+    if (op(back) !== Op.i32_eqz) return -1;
+    let n = back + 1;
+    if (op(n) === Op.i32_and) n++; // (x < hi) & (x >= 0): the second compare suffices
+    if (!ORDERED.has(op(n++))) return -1;
+    const c = op(n++);
     if (c !== Op.f32_const && c !== Op.f64_const) return -1;
-    if (NAN_PRESERVING.has(this.#back(n))) n++;
-    return LOCAL_READS.has(this.#back(n)) ? this.#imm(n) : -1;
+    if (NAN_PRESERVING.has(op(n))) n++;
+    return LOCAL_READS.has(op(n)) ? ops[at(n) + 1] : -1;
   }
 }
