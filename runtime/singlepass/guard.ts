@@ -71,7 +71,15 @@
  * above c's lowest set bit are zero in the low 10, so once per 1,024 rounds,
  * in innermost loops that call nothing) — matmul did not move (1.05–1.06×)
  * and hash64 went 0.97× → 1.02–1.03×: the `and` and branch cost what the
- * loads did. Where qsort's ~9% goes, each guard kind dropped in turn: without the
+ * loads did. And in loops that call, a countdown local shared by the body's
+ * loops, testing the flag every n-th round (n ≤ 64, bounded so that at most
+ * 10^6 instructions, callees' unchecked work included, run between tests):
+ * 90% of qsort's ~400k header tests per run are in sift's and trinkle's
+ * loops around the comparator and `memcpy`, and without any test there qsort
+ * is 1.03–1.04×; the countdown took it from 1.095× to 1.072× (one process,
+ * 6 runs) but 1.081–1.085× → 1.071–1.074× in the 5-process benchmark, with
+ * the geomean unmoved (1.034 → 1.033–1.035) — not worth a second planner
+ * beside `entries.ts`. Where qsort's ~9% goes, each guard kind dropped in turn: without the
  * loop-header tests ~1.01×, without the entry guards ~1.06×, without the
  * NaN checks ~1.08× (base ~1.09–1.11×); its header tests are in loops that
  * call the comparator, which unrolling leaves (tried: −2%, within the noise).
