@@ -115,7 +115,7 @@ import type {
   Names,
 } from "../module.ts";
 import { funcTypeAt, SectionId } from "../module.ts";
-import { instrWords, Op, OPS } from "../opcodes.ts";
+import { Op } from "../opcodes.ts";
 import { BLOCK_EMPTY, blockOfValType, ValType } from "../types.ts";
 import {
   DEPTH_IMPORT,
@@ -207,26 +207,6 @@ export function guardLayout(m: Module, options: GuardOptions): GuardLayout {
   };
 }
 
-/** Immediate kinds that name a memory: loads, stores and `memory.*`. */
-const MEMORY_IMMS: ReadonlySet<string> = new Set([
-  "memarg",
-  "memarg_lane",
-  "memory",
-  "memory_init",
-  "memory_copy",
-]);
-
-/** Whether any function body of `m` accesses a memory (it stops at the first that does). */
-function touchesMemory(m: Module): boolean {
-  for (const f of m.funcs) {
-    const ops = f.body.ops;
-    for (let pc = 0; pc < ops.length; pc += instrWords(ops, pc)) {
-      if (MEMORY_IMMS.has(OPS[ops[pc]].imm)) return true;
-    }
-  }
-  return false;
-}
-
 /** The re-encoder that inserts the guards (see the module docs). */
 class GuardPass extends Reencoder {
   readonly #max: number;
@@ -316,10 +296,10 @@ class GuardPass extends Reencoder {
     // Defined after the module's own globals: index, then fuel.
     this.#indexGlobal = this.#importedGlobals + GUARD_GLOBALS + m.globals.length;
     this.#fuelGlobal = this.#indexGlobal + 1;
-    this.#flagFirst = !touchesMemory(m);
-    this.#flagMemory = this.#flagFirst ? 0 : memories + m.memories.length;
     this.#types = new TypeTable(m.types.length);
     const scan = scanModule(m);
+    this.#flagFirst = !scan.touchesMemory;
+    this.#flagMemory = this.#flagFirst ? 0 : memories + m.memories.length;
     this.#private = scan.privateTables;
     this.#storesIndex = scan.privateTables.map((p, t) => p && loneNullSlot(m, t) === null);
     this.#entries = planEntries(m, scan);

@@ -1,7 +1,7 @@
 /**
  * What the guard pass needs to know before it emits anything, found in one
  * pass over every body: which bodies make calls (the others need no entry
- * guard), and which tables are private.
+ * guard), which tables are private, and whether any code touches a memory.
  *
  * A funcref table is private to a module when it is defined by it (not
  * imported), not exported, filled only by active element segments of
@@ -26,6 +26,13 @@ for (const op of [Op.table_get, Op.table_set, Op.table_grow, Op.table_fill]) TAB
 TABLE_ACCESS[Op.table_init] = 2;
 TABLE_ACCESS[Op.table_copy] = 3;
 
+/** 1 for the instructions that name a memory: loads, stores and `memory.*`. */
+const MEMORY_ACCESS = Uint8Array.from(
+  OPS,
+  (op) =>
+    ["memarg", "memarg_lane", "memory", "memory_init", "memory_copy"].includes(op.imm) ? 1 : 0,
+);
+
 /** What {@linkcode scanModule} found. */
 export interface Scan {
   /** `privateTables[t]` for every table index `t` (see the module docs). */
@@ -41,6 +48,8 @@ export interface Scan {
   calls: Int32Array;
   /** See {@linkcode Scan.calls}. */
   callStart: Int32Array;
+  /** Whether any body has an instruction that accesses a memory. */
+  touchesMemory: boolean;
 }
 
 /** Immediate words of each opcode id; -1 for the variable-length ones (`br_table`, typed `select`). */
@@ -103,6 +112,7 @@ export function scanModule(m: Module): Scan {
   const makesCalls = new Uint8Array(m.funcs.length);
   const callStart = new Int32Array(m.funcs.length + 1);
   let calls = new Int32Array(1024), nc = 0;
+  let memoryAccess = 0;
   const call = Op.call, callIndirect = Op.call_indirect, brTable = Op.br_table;
   for (let i = 0; i < m.funcs.length; i++) {
     const ops = m.funcs[i].body.ops;
@@ -122,6 +132,7 @@ export function scanModule(m: Module): Scan {
           calls[nc++] = ops[pc + 1];
         }
       }
+      memoryAccess |= MEMORY_ACCESS[id];
       switch (TABLE_ACCESS[id]) {
         case 0:
           break;
@@ -142,7 +153,13 @@ export function scanModule(m: Module): Scan {
     makesCalls[i] = nc > callStart[i] ? 1 : 0;
   }
   callStart[m.funcs.length] = nc;
-  return { privateTables: priv, makesCalls, calls: calls.subarray(0, nc), callStart };
+  return {
+    privateTables: priv,
+    makesCalls,
+    calls: calls.subarray(0, nc),
+    callStart,
+    touchesMemory: memoryAccess !== 0,
+  };
 }
 
 /**
