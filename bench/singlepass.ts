@@ -374,6 +374,16 @@ if (import.meta.main) {
   });
   const rounds = Number(values.rounds);
   const procs = Number(values.procs);
+  for (const [flag, n] of [["--rounds", rounds], ["--procs", procs]] as const) {
+    if (!Number.isInteger(n) || n < 1) {
+      console.error(
+        `bench/singlepass.ts: ${flag} takes a whole number ≥ 1, got ${
+          values[flag.slice(2) as "rounds" | "procs"]
+        }`,
+      );
+      Deno.exit(2);
+    }
+  }
   if (values.startup) {
     console.log(await startupChild(values.startup, positionals[0], positionals[1]));
     Deno.exit(0);
@@ -389,6 +399,10 @@ if (import.meta.main) {
     ...WASI_FIXTURES.map((f) => `wasi:${f.split("/")[0]}`),
   ]
     .filter((k) => !values.only || k.startsWith(values.only));
+  if (kernels.length === 0) {
+    console.error(`bench/singlepass.ts: no kernel starts with "${values.only}"`);
+    Deno.exit(2);
+  }
 
   console.log(
     `singlepass vs the host engine untouched: fastest of ${rounds} rounds in each of ` +
